@@ -1,0 +1,38 @@
+#include "cli.h"
+
+#include <iostream>
+
+#include "ntm/error.h"
+
+namespace ntm::cli {
+
+OptionBinder::OptionBinder(CLI::App* app) : app_(app) {
+  app_->add_option("--config", config_files_,
+                   "JSON config file(s); repeatable, later files win, explicit flags win over files");
+  app_->add_flag("--dump-config", dump_config_, "print the resolved configuration as JSON and exit");
+}
+
+std::string OptionBinder::dashed(std::string key) {
+  for (char& c : key)
+    if (c == '_') c = '-';
+  return key;
+}
+
+json OptionBinder::resolve(const json& defaults, const json& current) const {
+  json resolved = defaults;
+  for (const auto& file : config_files_) merge_config(resolved, load_json_file(file), file);
+  for (const auto& [key, opt] : keys_) {
+    if (opt->count() > 0) {
+      json one = json::object();
+      one[key] = current.at(key);
+      merge_config(resolved, one, "--" + dashed(key));
+    }
+  }
+  return resolved;
+}
+
+int not_implemented(const std::string& name) {
+  usage_error("ntm ", name, " is not implemented yet in this version of ntm");
+}
+
+}  // namespace ntm::cli

@@ -1,0 +1,10 @@
+#pragma once
+// One setup function per subcommand (apps/cmd_<name>.cpp).
+#include "cli.h"
+
+namespace ntm::cli {
+void setup_vocab(CLI::App& sub, CommandContext& ctx);
+void setup_build_labels(CLI::App& sub, CommandContext& ctx);
+void setup_train(CLI::App& sub, CommandContext& ctx);
+void setup_eval(CLI::App& sub, CommandContext& ctx);
+}  // namespace ntm::cli

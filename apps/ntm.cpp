@@ -1,0 +1,75 @@
+// ntm: neural topic modeling with soft labels distilled from language models.
+// The command table below is the whole CLI; each subcommand lives in apps/cmd_<name>.cpp.
+#include <iostream>
+
+#include "cli.h"
+#include "commands.h"
+#include "ntm/error.h"
+#include "ntm/util/device.h"
+#include "ntm/util/log.h"
+#include "ntm/version.h"
+
+namespace {
+
+const ntm::cli::Command kCommands[] = {
+    {"vocab", "build a topic vocabulary (most frequent filtered words) from a corpus", ntm::cli::setup_vocab},
+    {"build-labels", "run a causal LM over a corpus: soft labels, hidden states, BoW", ntm::cli::setup_build_labels},
+    {"train", "train topic models (DSL-ProdLDA, baselines) from a label store", ntm::cli::setup_train},
+    {"eval", "score topics and document-topic matrices (coherence, diversity, clustering, retrieval)",
+     ntm::cli::setup_eval},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ntm " + ntm::version() +
+               " — neural topic models trained on soft labels distilled from language models"};
+  app.require_subcommand(0, 1);
+  app.set_help_all_flag("--help-all", "print help for every subcommand");
+  ntm::cli::GlobalOptions global;
+  bool show_version = false;
+  app.add_flag("--version", show_version, "print ntm and libtorch versions and whether CUDA is usable");
+  app.add_option("--log-level", global.log_level, "trace|debug|info|warn|error|off (default: $NTM_LOG_LEVEL or info)");
+  app.add_option("--log-file", global.log_file, "also write logs to this file");
+  app.add_option("--threads", global.threads, "CPU threads for tensor math (0 = all cores)")->capture_default_str();
+  app.add_option("--seed", global.seed, "random seed")->capture_default_str();
+  app.add_option("--device", global.device, "auto|cpu|cuda|cuda:N")->capture_default_str();
+
+  std::vector<std::pair<CLI::App*, ntm::cli::CommandContext>> subs;
+  subs.reserve(std::size(kCommands));
+  for (const auto& cmd : kCommands) {
+    CLI::App* sub = app.add_subcommand(cmd.name, cmd.summary);
+    sub->fallthrough();
+    subs.push_back({sub, ntm::cli::CommandContext{&global, {}}});
+    cmd.setup(*sub, subs.back().second);
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  try {
+    ntm::init_logging(global.log_level, global.log_file);
+    if (show_version) {
+      std::cout << "ntm " << ntm::version() << "\n" << ntm::runtime_description() << std::endl;
+      return 0;
+    }
+    for (auto& [sub, ctx] : subs) {
+      if (sub->parsed()) {
+        ntm::configure_runtime(global.threads, global.seed);
+        ntm::resolve_device(global.device);  // fail early on an unusable --device
+        return ctx.run ? ctx.run() : ntm::cli::not_implemented(sub->get_name());
+      }
+    }
+    std::cout << app.help() << std::endl;
+    return 2;
+  } catch (const ntm::Error& e) {
+    std::cerr << "ntm: error: " << e.what() << std::endl;
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    std::cerr << "ntm: internal error: " << e.what() << std::endl;
+    return 1;
+  }
+}

@@ -1,0 +1,87 @@
+#pragma once
+// The label store: the contract between `ntm build-labels` and `ntm train`.
+//
+// A directory holding
+//   meta.json                 format "ntm-label-store", format_version, ntm_version, vocab (words),
+//                             vocab_hash, lm identity, prompt, hidden dtype/size, counts, label names,
+//                             chunk list with per-chunk sha256 and document ranges
+//   chunk-00000.safetensors   documents [0, n0) in corpus order
+//   chunk-00001.safetensors   ...
+// Every chunk holds, for its n documents (D = corpus rows, V = vocabulary, H = LM hidden size):
+//   soft_labels  [n, V] F32   raw LM logits of the vocabulary words at the last prompt token
+//   hidden       [n, H] F32 or BF16   last-layer hidden state there (after the final norm)
+//   bow_indptr   [n+1]  I64   CSR row pointers (relative to this chunk)
+//   bow_indices  [nnz]  I32   vocabulary indices
+//   bow_counts   [nnz]  F32   counts
+//   labels       [n]    I64   gold class index into meta.json "label_names" (-1 = none)
+//   doc_index    [n]    I64   0-based corpus row
+//   prompt_tokens [n]   I32   (optional) number of LM tokens in the rendered prompt
+//   next_token   [n]    I64   (optional) argmax LM token id at the last position
+// A Python user reads a chunk with safetensors.torch.load_file(path).
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace ntm::labels {
+
+struct Chunk {
+  at::Tensor soft_labels;    // [n, V] float32
+  at::Tensor hidden;         // [n, H] float32 | bfloat16
+  at::Tensor bow_indptr;     // [n+1] int64
+  at::Tensor bow_indices;    // [nnz] int32
+  at::Tensor bow_counts;     // [nnz] float32
+  at::Tensor labels;         // [n] int64
+  at::Tensor doc_index;      // [n] int64
+  at::Tensor prompt_tokens;  // [n] int32, optional (undefined when absent)
+  at::Tensor next_token;     // [n] int64, optional
+  int64_t size() const { return doc_index.defined() ? doc_index.size(0) : 0; }
+};
+
+struct StoreMeta {
+  std::vector<std::string> vocab;        // V words, in index order
+  std::string vocab_hash;                // ntm::vocab_hash(vocab)
+  std::vector<std::string> label_names;  // class names; labels index into this
+  int64_t hidden_size = 0;               // H
+  std::string hidden_dtype = "float32";  // float32 | bfloat16
+  nlohmann::json lm = nlohmann::json::object();      // LM identity: path, model_type, config sha256, dtype, ...
+  nlohmann::json prompt = nlohmann::json::object();  // template name/text, tokenizer identity, ...
+  nlohmann::json corpus = nlohmann::json::object();  // corpus path, sha256, columns
+  nlohmann::json extra = nlohmann::json::object();   // anything else (config of the producing command)
+  int64_t num_docs = 0;                  // filled in by the writer / reader
+};
+
+class LabelStoreWriter {
+ public:
+  // Creates (or, with resume, reopens) the store directory. Chunks are committed atomically
+  // and recorded in meta.json as they complete.
+  LabelStoreWriter(const std::string& dir, StoreMeta meta, bool resume = false);
+  // Number of documents already committed (for --resume).
+  int64_t committed_docs() const;
+  void append(const Chunk& chunk);  // validates shapes, writes chunk-NNNNN.safetensors, updates meta.json
+  void finish();                    // marks the store complete
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+class LabelStoreReader {
+ public:
+  // Opens and checks meta.json (format, version, completeness). input_error explains problems.
+  explicit LabelStoreReader(const std::string& dir);
+  const StoreMeta& meta() const;
+  size_t num_chunks() const;
+  Chunk read_chunk(size_t i) const;  // verifies the chunk's sha256 and shapes
+  Chunk read_all() const;            // concatenation of all chunks (soft_labels/hidden as float32)
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+// Full validation (`ntm check-labels DIR`): every chunk's checksum, shapes, finite values, CSR
+// consistency, doc_index contiguity. Returns a human-readable summary; input_error on the first problem.
+std::string validate_label_store(const std::string& dir);
+
+}  // namespace ntm::labels

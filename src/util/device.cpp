@@ -1,0 +1,51 @@
+#include "ntm/util/device.h"
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include "ntm/error.h"
+
+namespace ntm {
+
+c10::Device resolve_device(const std::string& spec) {
+  const bool has_cuda = torch::cuda::is_available();
+  if (spec == "auto") return has_cuda ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+  if (spec == "cpu") return c10::Device(c10::kCPU);
+  if (spec == "cuda" || spec.rfind("cuda:", 0) == 0) {
+    if (!has_cuda)
+      usage_error("--device ", spec, ": this ntm links a libtorch without a usable CUDA device (",
+                  runtime_description(), "); use --device cpu or build with scripts/gpu-build.sh");
+    int index = 0;
+    if (spec.size() > 5) {
+      try {
+        size_t used = 0;
+        index = std::stoi(spec.substr(5), &used);
+        if (used != spec.size() - 5) throw std::invalid_argument("trailing");
+      } catch (const std::exception&) {
+        usage_error("--device ", spec, ": expected cuda:N with N a GPU index");
+      }
+    }
+    int count = static_cast<int>(torch::cuda::device_count());
+    if (index < 0 || index >= count)
+      usage_error("--device ", spec, ": GPU index out of range (", count, " GPU(s) visible)");
+    return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(index));
+  }
+  usage_error("--device: unknown device '", spec, "' (use auto, cpu, cuda or cuda:N)");
+}
+
+void configure_runtime(int threads, uint64_t seed) {
+  if (threads < 0) usage_error("--threads must be >= 0 (got ", threads, ")");
+  if (threads > 0) torch::set_num_threads(threads);
+  torch::manual_seed(seed);
+}
+
+std::string runtime_description() {
+  std::string s = std::string("libtorch ") + TORCH_VERSION;
+  if (torch::cuda::is_available())
+    s += " (CUDA, " + std::to_string(torch::cuda::device_count()) + " GPU(s))";
+  else
+    s += " (CPU only)";
+  return s;
+}
+
+}  // namespace ntm

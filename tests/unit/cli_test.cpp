@@ -1,0 +1,38 @@
+// Runs the ntm binary: global flags, exit codes, error lines.
+#include "catch.h"
+#include "test_util.h"
+
+using ntm::test::run_ntm;
+
+TEST_CASE("ntm --version names ntm and libtorch", "[e2e][cli]") {
+  auto r = run_ntm("--version");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("ntm 0.") != std::string::npos);
+  CHECK(r.output.find("libtorch") != std::string::npos);
+}
+
+TEST_CASE("ntm --help lists every subcommand", "[e2e][cli]") {
+  auto r = run_ntm("--help");
+  CHECK(r.exit_code == 0);
+  for (const char* c : {"vocab", "build-labels", "train", "eval"}) CHECK(r.output.find(c) != std::string::npos);
+}
+
+TEST_CASE("usage errors exit 2 with one line", "[e2e][cli]") {
+  auto r = run_ntm("no-such-command");
+  CHECK(r.exit_code == 2);
+  auto d = run_ntm("--device cuda:0 vocab --help");  // --help wins before the device is resolved
+  CHECK(d.exit_code == 0);
+}
+
+TEST_CASE("explicit device cuda on a CPU-only libtorch is a clear error", "[e2e][cli]") {
+  auto r = run_ntm("--device cuda vocab");
+  if (r.output.find("CPU only") == std::string::npos && r.exit_code != 2) {
+    WARN("CUDA is available here; skipping");
+    return;
+  }
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("--device cuda") != std::string::npos);
+  auto bad = run_ntm("--device tpu vocab");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("unknown device 'tpu'") != std::string::npos);
+}
