@@ -3,6 +3,7 @@
 #include "data/tokenizer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include "data/unicode_table.h"

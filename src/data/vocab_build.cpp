@@ -43,7 +43,7 @@ VocabBuildReport build_vocab(const VocabBuildOptions& opts) {
   VocabBuildReport r;
   Document doc;
   while (reader->next(doc)) {
-    if (doc.text.empty()) ++r.empty_texts;
+    if (is_blank_text(doc.text)) ++r.empty_texts;
     ids.clear();
     counter.add_text(doc.text, &ids);
     std::sort(ids.begin(), ids.end());

@@ -134,6 +134,14 @@ std::vector<WordToken> tokenize_words(std::string_view text) {
   return tokens;
 }
 
+bool is_blank_text(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    if (unicode::char_class(unicode::decode_utf8(text.data(), text.size(), i)) != unicode::kSpace) return false;
+  }
+  return true;
+}
+
 const char* unicode_version() { return unicode::kUnicodeVersion; }
 
 }  // namespace ntm

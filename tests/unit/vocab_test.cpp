@@ -5,6 +5,7 @@
 #include "catch.h"
 #include "ntm/data/vocab.h"
 #include "ntm/data/vocab_build.h"
+#include "ntm/data/words.h"
 #include "ntm/error.h"
 #include "ntm/util/config.h"
 #include "ntm/util/fs.h"

@@ -42,7 +42,7 @@ struct VocabBuildReport {
   Vocab vocab;
   std::vector<int64_t> counts;  // [V] corpus count of each vocabulary word
   int64_t num_docs = 0;
-  int64_t empty_texts = 0;      // documents whose text is empty
+  int64_t empty_texts = 0;      // documents whose text is empty or only whitespace
   int64_t empty_bow_docs = 0;   // documents without any vocabulary word
   int64_t kept_tokens = 0;      // kept words over the corpus (with repetition)
   int64_t distinct_words = 0;   // distinct kept words

@@ -27,6 +27,9 @@ void for_each_word(std::string_view text, const std::function<void(std::string_v
 // True when `word` is in spaCy's English stop-word list (compared lower-cased).
 bool is_stop_word(std::string_view word);
 
+// True when the text has no character other than whitespace (Python: text.strip() == "").
+bool is_blank_text(std::string_view text);
+
 // The full token stream, for tests and debugging.
 struct WordToken {
   std::string_view text;
