@@ -83,13 +83,13 @@ bool is_currency(uint32_t cp) {
 }
 
 // Units that spaCy splits off after a digit ("10km" -> "10" "km").
-const char* const kUnits[] = {
+const std::string_view kUnits[] = {
     "km", "km²", "km³", "m", "m²", "m³", "dm", "dm²", "dm³", "cm", "cm²", "cm³", "mm", "mm²", "mm³", "ha",
     "µm", "nm", "yd", "in", "ft", "kg", "g", "mg", "µg", "t", "lb", "oz", "m/s", "km/h", "kmh", "mph", "hPa",
     "Pa", "mbar", "mb", "MB", "kb", "KB", "gb", "GB", "tb", "TB", "T", "G", "M", "K", "%", "км", "км²", "км³",
     "м", "м²", "м³", "дм", "дм²", "дм³", "см", "см²", "см³", "мм", "мм²", "мм³", "нм", "кг", "г", "мг", "м/с",
     "км/ч", "кПа", "Па", "мбар", "Кб", "КБ", "кб", "Мб", "МБ", "мб", "Гб", "ГБ", "гб", "Тб", "ТБ", "тб"};
-const char* const kCurrencies[] = {"$", "£", "€", "¥", "฿", "US$", "C$", "A$", "₽", "﷼", "₴"};
+const std::string_view kCurrencies[] = {"$", "£", "€", "¥", "฿", "US$", "C$", "A$", "₽", "﷼", "₴"};
 
 bool ends_with(std::string_view s, std::string_view suf) {
   return s.size() >= suf.size() && std::memcmp(s.data() + s.size() - suf.size(), suf.data(), suf.size()) == 0;
@@ -137,16 +137,16 @@ size_t find_suffix(std::string_view s) {
   if (dots >= 2) best = std::min(best, n - dots);
   for (std::string_view sfx : {"'s", "'S", "\u2019s", "\u2019S"})
     if (ends_with(s, sfx)) best = std::min(best, n - sfx.size());
-  // Digit contexts: "+", currencies and units after a digit.
-  auto after_digit = [&](size_t start) { return start > 0 && is_digit(static_cast<unsigned char>(s[start - 1])); };
-  if (last.cp == '+' && after_digit(n - 1)) best = std::min(best, n - 1);
-  for (const char* cur : kCurrencies) {
-    size_t l = std::strlen(cur);
-    if (ends_with(s, cur) && after_digit(n - l)) best = std::min(best, n - l);
-  }
-  for (const char* unit : kUnits) {
-    size_t l = std::strlen(unit);
-    if (ends_with(s, unit) && after_digit(n - l)) best = std::min(best, n - l);
+  // Digit contexts: "+", currencies and units after a digit (units are at most 9 bytes long).
+  bool digit_near_end = false;
+  for (size_t k = n > 10 ? n - 10 : 0; k < n && !digit_near_end; ++k) digit_near_end = s[k] >= '0' && s[k] <= '9';
+  if (digit_near_end) {
+    auto after_digit = [&](size_t start) { return start > 0 && is_digit(static_cast<unsigned char>(s[start - 1])); };
+    if (last.cp == '+' && after_digit(n - 1)) best = std::min(best, n - 1);
+    for (std::string_view cur : kCurrencies)
+      if (cur.size() < n && after_digit(n - cur.size()) && ends_with(s, cur)) best = std::min(best, n - cur.size());
+    for (std::string_view unit : kUnits)
+      if (unit.size() < n && after_digit(n - unit.size()) && ends_with(s, unit)) best = std::min(best, n - unit.size());
   }
   if (last.cp == '.' && n >= 2) {
     Cp prev = last_cp(s, n - 1);
@@ -281,12 +281,20 @@ class ChunkTokenizer {
       emit_special(s, *sc);
       return;
     }
+    // Fast path: a chunk of ASCII letters has no affix, no infix and is no URL.
+    bool letters = true;
+    for (char c : s) letters = letters && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+    if (letters) {
+      emit(s);
+      return;
+    }
     prefixes_.clear();
     suffixes_.clear();
     split_affixes(s);
     for (auto p : prefixes_) emit(p);
     if (!s.empty()) {
-      if (const SpecialCase* sc = find_special(s)) emit_special(s, *sc);
+      const SpecialCase* sc = prefixes_.empty() && suffixes_.empty() ? nullptr : find_special(s);
+      if (sc) emit_special(s, *sc);
       else if (url_match(s)) emit(s);
       else split_infixes(s);
     }
@@ -311,8 +319,10 @@ class ChunkTokenizer {
   // rest is a special case. `s` becomes the middle part.
   void split_affixes(std::string_view& s) {
     size_t last_size = std::string_view::npos;
+    bool first = true;
     while (!s.empty() && s.size() != last_size) {
-      if (find_special(s)) break;
+      if (!first && find_special(s)) break;
+      first = false;
       last_size = s.size();
       size_t pre = find_prefix(s);
       if (pre) {
