@@ -121,3 +121,17 @@ TEST_CASE("sentence starts: terminators, closing quotes, paragraph breaks", "[un
   CHECK(t[4].kept);
   CHECK(std::string(ntm::unicode_version()) == "14.0.0");
 }
+
+TEST_CASE("a 5 MB document and pathological chunks go through the filter", "[unit][data][words]") {
+  std::string big;
+  size_t reps = (5u << 20) / 20;
+  for (size_t i = 0; i < reps; ++i) big += "apple banana cherry ";
+  size_t n = 0;
+  ntm::for_each_word(big, [&n](std::string_view w) { n += w.size() >= 5; });
+  CHECK(n == 3 * reps - 1);  // all but the first token (sentence start)
+  // One 1 MB chunk of brackets, one of letters and digits: no words, linear time.
+  CHECK(extract_words(std::string(1u << 20, '(')).empty());
+  std::string mixed;
+  while (mixed.size() < (1u << 20)) mixed += "abc1-def/";
+  CHECK(extract_words("x " + mixed).size() == mixed.size() / 9 - 1);  // every "def" but the last ("def/")
+}
