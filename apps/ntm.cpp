@@ -17,6 +17,8 @@ const ntm::cli::Command kCommands[] = {
     {"train", "train topic models (DSL-ProdLDA, baselines) from a label store", ntm::cli::setup_train},
     {"eval", "score topics and document-topic matrices (coherence, diversity, clustering, retrieval)",
      ntm::cli::setup_eval},
+    {"tokenize", "turn texts (JSON lines) into LM token ids (tokenizer.json or tokenizer.model)",
+     ntm::cli::setup_tokenize},
 };
 
 }  // namespace
