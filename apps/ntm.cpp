@@ -19,6 +19,8 @@ const ntm::cli::Command kCommands[] = {
      ntm::cli::setup_eval},
     {"check-labels", "validate a label store (checksums, shapes, finite values) and summarise it",
      ntm::cli::setup_check_labels},
+    {"tokenize", "turn texts (JSON lines) into LM token ids (tokenizer.json or tokenizer.model)",
+     ntm::cli::setup_tokenize},
 };
 
 }  // namespace

@@ -1,0 +1,61 @@
+// ntm tokenize: texts (JSON lines) -> token ids (JSON lines), for debugging prompts and for the
+// parity check against Hugging Face tokenizers.
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "commands.h"
+#include "ntm/error.h"
+#include "ntm/text/tokenize_stream.h"
+#include "ntm/text/tokenizer.h"
+
+namespace ntm::cli {
+
+struct TokenizeOptions {
+  std::string model;
+  std::string input;
+  bool add_special_tokens = false;
+  std::string tokenizer = "auto";
+  bool stats = false;
+  void validate() const {
+    if (model.empty()) usage_error("--model: required (a folder with tokenizer.json or tokenizer.model)");
+    if (tokenizer != "auto" && tokenizer != "json" && tokenizer != "spm")
+      usage_error("--tokenizer: expected auto, json or spm, got '", tokenizer, "'");
+  }
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TokenizeOptions, model, input, add_special_tokens, tokenizer, stats)
+
+void setup_tokenize(CLI::App& sub, CommandContext& ctx) {
+  auto opts = std::make_shared<TokenizeOptions>();
+  auto binder = std::make_shared<OptionBinder>(&sub);
+  binder->add("model", opts->model, "model folder (tokenizer.json, else tokenizer.model; tokenizer_config.json)");
+  binder->add("input", opts->input, "file with one JSON string per line (default: stdin)");
+  binder->add("add_special_tokens", opts->add_special_tokens, "add BOS/EOS as the tokenizer does by default");
+  binder->add("tokenizer", opts->tokenizer, "auto|json|spm: force tokenizer.json or tokenizer.model");
+  binder->add("stats", opts->stats, "print lines, bytes, tokens and encode throughput to stderr");
+  ctx.run = [opts, binder] {
+    if (!resolve_options(*binder, *opts)) return 0;
+    text::TokenizerLoadOptions lo;
+    lo.engine = opts->tokenizer;
+    auto tok = text::load_tokenizer(opts->model, lo);
+    std::ios::sync_with_stdio(false);
+    text::TokenizeStats st;
+    if (opts->input.empty() || opts->input == "-") {
+      st = text::tokenize_stream(*tok, std::cin, std::cout, opts->add_special_tokens, "<stdin>");
+    } else {
+      std::ifstream in(opts->input, std::ios::binary);
+      if (!in) input_error(opts->input, ": cannot open (--input)");
+      st = text::tokenize_stream(*tok, in, std::cout, opts->add_special_tokens, opts->input);
+    }
+    if (opts->stats) {
+      double s = st.encode_seconds > 0 ? st.encode_seconds : 1e-9;
+      std::cerr << "tokenize: " << st.lines << " texts, " << st.text_bytes << " bytes, " << st.tokens
+                << " tokens; encode " << s << " s = " << st.lines / s << " texts/s, " << st.text_bytes / s / 1e6
+                << " MB/s\n";
+    }
+    return 0;
+  };
+}
+
+}  // namespace ntm::cli

@@ -1,0 +1,50 @@
+#include "ntm/text/tokenize_stream.h"
+
+#include <chrono>
+#include <cstdio>
+#include <istream>
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "ntm/error.h"
+
+namespace ntm::text {
+
+TokenizeStats tokenize_stream(const Tokenizer& tok, std::istream& in, std::ostream& out, bool add_special_tokens,
+                              const std::string& input_name) {
+  TokenizeStats st;
+  std::string line, buf;
+  char num[16];
+  while (std::getline(in, line)) {
+    ++st.lines;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::parse_error& e) {
+      input_error(input_name, ":", st.lines, ": expected one JSON string per line (", e.what(), ")");
+    }
+    if (!j.is_string())
+      input_error(input_name, ":", st.lines, ": expected a JSON string, found ", j.type_name(),
+                  " (write each text as \"...\" on its own line)");
+    const std::string& text = j.get_ref<const std::string&>();
+    auto t0 = std::chrono::steady_clock::now();
+    std::vector<int32_t> ids = tok.encode(text, add_special_tokens);
+    st.encode_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    st.text_bytes += text.size();
+    st.tokens += ids.size();
+    buf.clear();
+    buf += '[';
+    for (size_t k = 0; k < ids.size(); ++k) {
+      int n = std::snprintf(num, sizeof num, k ? ",%d" : "%d", ids[k]);
+      buf.append(num, static_cast<size_t>(n));
+    }
+    buf += "]\n";
+    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+  }
+  out.flush();
+  return st;
+}
+
+}  // namespace ntm::text
