@@ -1,4 +1,5 @@
 // Vocabulary building (most frequent, first-occurrence tie-break), loading, `ntm vocab` end to end.
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -151,4 +152,22 @@ TEST_CASE("ntm vocab: invalid UTF-8 names file:line; --on-bad-row skip counts it
   auto skip = run_ntm("vocab --corpus '" + (tmp / "bad.tsv") + "' --on-bad-row skip --out '" + (tmp / "w.json") + "'");
   CHECK(skip.exit_code == 0);
   CHECK(skip.output.find("skipped rows 1") != std::string::npos);
+}
+
+TEST_CASE("ntm vocab reads the reference's quoted stackoverflow.tsv rows", "[e2e][data][vocab]") {
+  TempDir tmp;
+  std::string so = ntm::test::fixture("corpora/stackoverflow_quoted.tsv");
+  auto r = run_ntm("vocab --corpus '" + so + "' --out '" + (tmp / "v.json") + "'");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  json j = ntm::load_json_file(tmp / "v.json");
+  CHECK(j["num_docs"] == 7);
+  CHECK(j["corpus"]["quoting"] == "csv");
+  // From 'Phonon VideoWidget error: "the video widget could not be<TAB>initialized correctly"'.
+  auto words = j["words"].get<W>();
+  for (const char* w : {"error", "video", "widget", "initialized", "correctly", "directories", "repository"})
+    CHECK(std::find(words.begin(), words.end(), w) != words.end());
+  auto none = run_ntm("vocab --corpus '" + so + "' --quoting none --out '" + (tmp / "n.json") + "'");
+  CHECK(none.exit_code == 2);
+  CHECK(none.output.find("stackoverflow_quoted.tsv:7: expected 2 TAB-separated fields") != std::string::npos);
 }
