@@ -11,12 +11,12 @@ ntm="$root/build/apps/ntm"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 { cat "$data/20newsgroups/train.tsv"; tail -n +2 "$data/20newsgroups/test.tsv"; } > "$tmp/20ng_all.tsv"
+# Prints "wall cpu" seconds (cpu = user + sys; on a busy machine wall time includes waiting).
 run() {
-  local t0 t1
-  t0=$(date +%s%N)
-  NTM_LOG_LEVEL=warn "$ntm" vocab --corpus "$tmp/20ng_all.tsv" --size 2000 --out "$tmp/$1" > "$tmp/$1.log"
-  t1=$(date +%s%N)
-  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'
+  local TIMEFORMAT='%R %U %S' t
+  t=$( { time NTM_LOG_LEVEL=warn "$ntm" vocab --corpus "$tmp/20ng_all.tsv" --size 2000 --out "$tmp/$1" \
+           > "$tmp/$1.log"; } 2>&1 )
+  echo "$t" | awk '{ printf "%.2f %.2f", $1, $2 + $3 }'
 }
 s1=$(run a.json)
 s2=$(run b.json)
@@ -24,9 +24,11 @@ s2=$(run b.json)
 mv "$tmp/a.json" "$tmp/first.json"
 s3=$(run a.json)
 same=$(cmp -s "$tmp/first.json" "$tmp/a.json" && echo yes || echo NO)
-printf '%-34s %10s %12s %8s\n' "task" "ntm (s)" "reference" "target"
-printf '%-34s %10.2f %12s %8s\n' "ntm vocab 20NG all (18,846 docs)" "$s1" "n/a" "< 10 s"
-printf '%-34s %10.2f %12s %8s\n' "  second run" "$s2" "" ""
-printf '%-34s %10.2f %12s %8s\n' "  third run" "$s3" "" ""
+printf '%-34s %9s %9s %10s %8s\n' "task" "wall (s)" "cpu (s)" "reference" "target"
+for r in "$s1" "$s2" "$s3"; do
+  set -- $r
+  printf '%-34s %9s %9s %10s %8s\n' "ntm vocab 20NG all (18,846 docs)" "$1" "$2" "n/a" "< 10 s"
+done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc)"
 echo "identical vocab.json bytes across runs: $same"
 sed -n '1,4p' "$tmp/a.json.log"

@@ -162,21 +162,25 @@ class TsvReader : public ReaderBase {
 std::unique_ptr<CorpusReader> open_tsv_reader(const std::string& path, const CorpusOptions& options) {
   bool csv = options.quoting == "csv";
   if (options.quoting == "auto") {
-    csv = tsv_uses_csv_quoting(path);
-    spdlog::info("{}: TSV quoting {} (--quoting auto)", path, csv ? "csv (pandas rules)" : "none ('\"' is data)");
+    bool any_quote = false;
+    csv = tsv_uses_csv_quoting(path, &any_quote);
+    if (any_quote)
+      spdlog::info("{}: TSV quoting {} (--quoting auto)", path, csv ? "csv (pandas rules)" : "none ('\"' is data)");
+    else
+      spdlog::debug("{}: no '\"' in the file; quoting makes no difference", path);
   }
   return std::make_unique<TsvReader>(path, options, csv);
 }
 
 }  // namespace detail
 
-bool tsv_uses_csv_quoting(const std::string& path) {
+bool tsv_uses_csv_quoting(const std::string& path, bool* any_quote) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) input_error("cannot open corpus file '", path, "': ", std::strerror(errno));
   std::vector<char> buf(1 << 20);
   enum { kOut, kIn, kAfterQuote } state = kOut;
   int prev = '\n';  // start of file counts as the start of a field
-  bool first = true, ok = true;
+  bool first = true, ok = true, seen = false;
   size_t n;
   while (ok && (n = std::fread(buf.data(), 1, buf.size(), f)) > 0) {
     const char* p = buf.data();
@@ -203,6 +207,7 @@ bool tsv_uses_csv_quoting(const std::string& path) {
         break;
       }
       size_t at = static_cast<const char*>(q) - p;
+      seen = true;
       if (state == kOut) {
         int before = at > 0 ? static_cast<unsigned char>(p[at - 1]) : prev;
         if (at == i && i > 0) before = static_cast<unsigned char>(p[i - 1]);
@@ -220,6 +225,7 @@ bool tsv_uses_csv_quoting(const std::string& path) {
   }
   std::fclose(f);
   if (state == kIn) ok = false;  // unterminated quoted field
+  if (any_quote) *any_quote = seen;
   return ok;
 }
 

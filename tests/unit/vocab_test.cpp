@@ -1,4 +1,5 @@
 // Vocabulary building (most frequent, first-occurrence tie-break), loading, `ntm vocab` end to end.
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -129,13 +130,20 @@ TEST_CASE("ntm vocab: errors exit 2 with one line naming the problem", "[e2e][da
   CHECK(col.output.find("no column 'text' in the header (found: 'body', 'label')") != std::string::npos);
   auto ok = run_ntm("vocab --corpus '" + (tmp / "c.tsv") + "' --text-column body --out '" + (tmp / "v.json") + "'");
   CHECK(ok.exit_code == 0);
+}
+
+TEST_CASE("ntm vocab: bad flags exit 2 naming the flag", "[e2e][data][vocab]") {
+  TempDir tmp;
   auto size = run_ntm("vocab --corpus '" + tiny() + "' --size 0 --out '" + (tmp / "v.json") + "'");
   CHECK(size.exit_code == 2);
   CHECK(size.output.find("--size must be at least 1") != std::string::npos);
   auto noout = run_ntm("vocab --corpus '" + tiny() + "'");
   CHECK(noout.exit_code == 2);
   CHECK(noout.output.find("--out is required") != std::string::npos);
-  CHECK_FALSE(ntm::path_exists(tmp / "w.json"));
+}
+
+TEST_CASE("ntm vocab: invalid UTF-8 names file:line; --on-bad-row skip counts it", "[e2e][data][vocab]") {
+  TempDir tmp;
   ntm::write_file_atomic(tmp / "bad.tsv", "text\tlabel\nfine words here\tx\nbad \xff\ty\n");
   auto bad = run_ntm("vocab --corpus '" + (tmp / "bad.tsv") + "' --out '" + (tmp / "w.json") + "'");
   CHECK(bad.exit_code == 2);
@@ -144,4 +152,22 @@ TEST_CASE("ntm vocab: errors exit 2 with one line naming the problem", "[e2e][da
   auto skip = run_ntm("vocab --corpus '" + (tmp / "bad.tsv") + "' --on-bad-row skip --out '" + (tmp / "w.json") + "'");
   CHECK(skip.exit_code == 0);
   CHECK(skip.output.find("skipped rows 1") != std::string::npos);
+}
+
+TEST_CASE("ntm vocab reads the reference's quoted stackoverflow.tsv rows", "[e2e][data][vocab]") {
+  TempDir tmp;
+  std::string so = ntm::test::fixture("corpora/stackoverflow_quoted.tsv");
+  auto r = run_ntm("vocab --corpus '" + so + "' --out '" + (tmp / "v.json") + "'");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  json j = ntm::load_json_file(tmp / "v.json");
+  CHECK(j["num_docs"] == 7);
+  CHECK(j["corpus"]["quoting"] == "csv");
+  // From 'Phonon VideoWidget error: "the video widget could not be<TAB>initialized correctly"'.
+  auto words = j["words"].get<W>();
+  for (const char* w : {"error", "video", "widget", "initialized", "correctly", "directories", "repository"})
+    CHECK(std::find(words.begin(), words.end(), w) != words.end());
+  auto none = run_ntm("vocab --corpus '" + so + "' --quoting none --out '" + (tmp / "n.json") + "'");
+  CHECK(none.exit_code == 2);
+  CHECK(none.output.find("stackoverflow_quoted.tsv:7: expected 2 TAB-separated fields") != std::string::npos);
 }

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "catch.h"
+#include "data/unicode_table.h"
 #include "ntm/data/words.h"
 #include "test_util.h"
 
@@ -134,4 +135,22 @@ TEST_CASE("a 5 MB document and pathological chunks go through the filter", "[uni
   std::string mixed;
   while (mixed.size() < (1u << 20)) mixed += "abc1-def/";
   CHECK(extract_words("x " + mixed).size() == mixed.size() / 9 - 1);  // every "def" but the last ("def/")
+}
+
+TEST_CASE("Unicode classes agree with Python's str methods", "[unit][data][words]") {
+  using namespace ntm::unicode;
+  // Expected values from Python 3.11: c.isalpha(), c.islower(), c.isupper() / c.istitle(), c.isspace().
+  CHECK(char_class(0x01C5) == kUpperAlpha);    // Dz with caron: title case
+  CHECK(char_class(0x00AA) == kLowerAlpha);    // feminine ordinal: Lo but lower case
+  CHECK(char_class(0x00DF) == kLowerAlpha);    // sharp s
+  CHECK(char_class(0x0130) == kUpperAlpha);    // I with dot above
+  CHECK(char_class(0x6771) == kUncasedAlpha);  // CJK ideograph
+  CHECK(char_class(0x1F600) == kSymbol);       // emoji
+  CHECK(char_class(0x00A0) == kSpace);
+  CHECK(char_class(0x0308) == kOther);         // combining diaeresis is not alphabetic
+  CHECK(char_class(0x2160) == kOther);         // Roman numeral one: upper case but not alphabetic
+  CHECK(char_class('a') == kLowerAlpha);
+  CHECK(char_class('Z') == kUpperAlpha);
+  CHECK(char_class('7') == kOther);
+  CHECK(char_class(0x10FFFF) == kOther);
 }

@@ -61,6 +61,7 @@ std::string resolve_corpus_format(const std::string& path, const std::string& fo
 // For TSV quoting "auto": true when every '"' of the file sits in a well-formed CSV-quoted field
 // (opening quote at the start of a field, inner quotes doubled, closing quote followed by TAB or
 // a line end), i.e. the file reads the same as pandas would read it. Reads the whole file once.
-bool tsv_uses_csv_quoting(const std::string& path);
+// *any_quote (optional) tells whether the file contains a '"' at all.
+bool tsv_uses_csv_quoting(const std::string& path, bool* any_quote = nullptr);
 
 }  // namespace ntm

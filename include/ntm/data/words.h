@@ -30,7 +30,8 @@ bool is_stop_word(std::string_view word);
 // True when the text has no character other than whitespace (Python: text.strip() == "").
 bool is_blank_text(std::string_view text);
 
-// The full token stream, for tests and debugging.
+// The full token stream, for tests and debugging. The views point into `text`, which must
+// outlive the result (do not pass a temporary).
 struct WordToken {
   std::string_view text;
   bool sent_start = false;  // first token of a sentence (rule-based)
