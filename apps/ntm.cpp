@@ -17,6 +17,8 @@ const ntm::cli::Command kCommands[] = {
     {"train", "train topic models (DSL-ProdLDA, baselines) from a label store", ntm::cli::setup_train},
     {"eval", "score topics and document-topic matrices (coherence, diversity, clustering, retrieval)",
      ntm::cli::setup_eval},
+    {"lm-run", "run a Hugging Face causal LM over token-id sequences: last-token logits and hidden states",
+     ntm::cli::setup_lm_run},
 };
 
 }  // namespace
