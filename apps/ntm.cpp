@@ -21,6 +21,8 @@ const ntm::cli::Command kCommands[] = {
      ntm::cli::setup_check_labels},
     {"tokenize", "turn texts (JSON lines) into LM token ids (tokenizer.json or tokenizer.model)",
      ntm::cli::setup_tokenize},
+    {"lm-run", "run a Hugging Face causal LM over token-id sequences: last-token logits and hidden states",
+     ntm::cli::setup_lm_run},
 };
 
 }  // namespace

@@ -1,0 +1,67 @@
+#pragma once
+// CausalLM: a Hugging Face causal-LM checkpoint folder loaded for batched prefill.
+//
+//   auto lm = ntm::lm::CausalLM::load("path/to/model", {"auto", device});
+//   auto out = lm->run({{1, 2, 3}, {4, 5}}, {});   // out.last_logits [2, V_lm]
+//
+// Every sequence is run as if alone: positions start at 0 for each sequence, batches are
+// right-padded internally (a real token never sees a pad under the causal mask), and the final
+// norm and LM head are applied only at each sequence's last real token.
+#include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ntm/lm/config.h"
+
+namespace ntm::lm {
+
+struct LoadOptions {
+  std::string dtype = "auto";  // auto | float32 | bfloat16 | float16 (auto: bf16 on CUDA, fp32 on CPU)
+  c10::Device device = c10::Device(c10::kCPU);
+};
+
+struct ForwardOptions {
+  bool all_layers = false;         // also return every layer's hidden state at the last token
+  std::vector<int64_t> token_ids;  // non-empty: logits only for these vocabulary ids
+};
+
+struct ForwardResult {
+  at::Tensor last_logits;             // [B, V_lm] (or [B, token_ids.size()]) float32, CPU
+  at::Tensor last_hidden;             // [B, H] float32, CPU; after the final norm (HF hidden_states[-1])
+  at::Tensor all_layers_last_hidden;  // [L+1, B, H] float32, CPU (embeddings first); undefined unless asked
+};
+
+class CausalLM {
+ public:
+  // Loads config.json + weights (model.safetensors.index.json + shards, or model.safetensors).
+  // input_error naming the file / tensor / key on any problem.
+  static std::unique_ptr<CausalLM> load(const std::string& dir, const LoadOptions& opts);
+  ~CausalLM();
+
+  // One forward pass over a batch of sequences of any lengths (each >= 1 token).
+  ForwardResult forward(const std::vector<std::vector<int64_t>>& seqs, const ForwardOptions& opts) const;
+  // Sorts by length, cuts batches of at most batch_tokens padded tokens (B x T_max), runs them
+  // and returns the results in input order.
+  ForwardResult run(const std::vector<std::vector<int64_t>>& seqs, const ForwardOptions& opts,
+                    int64_t batch_tokens = 8192) const;
+
+  const DecoderConfig& config() const;
+  c10::ScalarType dtype() const;
+  c10::Device device() const;
+  const std::string& dir() const;
+
+  struct Impl;
+
+ private:
+  explicit CausalLM(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// "auto" | "float32" | "bfloat16" | "float16" -> scalar type for the device (usage_error otherwise).
+c10::ScalarType resolve_dtype(const std::string& name, c10::Device device);
+
+}  // namespace ntm::lm

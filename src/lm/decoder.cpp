@@ -1,0 +1,170 @@
+// CausalLM: loading and the generic decoder forward pass.
+//
+// Layout: the tokens of all sequences are packed into one [N, H] matrix (no padding), so every
+// projection and MLP GEMM runs only on real tokens; attention works per sequence (CPU) or on a
+// right-padded view (CUDA SDPA, see attention.cpp). Each sequence's positions start at 0, so a
+// sequence gives the same numbers whatever it is batched with. The final norm and the LM head
+// run only on the last token of each sequence.
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "lm/arch/arch.h"
+#include "lm/decoder_impl.h"
+#include "lm/layers.h"
+#include "ntm/error.h"
+
+namespace ntm::lm {
+
+namespace {
+bool ignorable(const std::string& name) {
+  auto ends_with = [&](const std::string& s) {
+    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+  };
+  return ends_with(".attn.bias") || ends_with(".attn.masked_bias") || ends_with("rotary_emb.inv_freq");
+}
+}  // namespace
+
+CausalLM::CausalLM(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+CausalLM::~CausalLM() = default;
+
+std::unique_ptr<CausalLM> CausalLM::load(const std::string& dir, const LoadOptions& opts) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  impl->cfg = load_decoder_config(dir);
+  impl->device = opts.device;
+  impl->dtype = resolve_dtype(opts.dtype, opts.device);
+  {
+    c10::InferenceMode guard;
+    WeightLoader w(dir, impl->cfg, impl->dtype, impl->device);
+    find_adapter(impl->cfg.model_type, dir).load(w, impl->cfg, impl->weights);
+    std::vector<std::string> unused;
+    for (const auto& n : w.unused())
+      if (!ignorable(n)) unused.push_back(n);
+    if (!unused.empty())
+      spdlog::warn("{}: {} tensor(s) in the checkpoint are not used by model_type {} (first: '{}')", dir,
+                   unused.size(), impl->cfg.model_type, unused.front());
+  }
+  if (impl->cfg.pos != PosKind::kLearned) impl->rope = std::make_unique<Rope>(impl->cfg, impl->device);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto& c = impl->cfg;
+  spdlog::info("lm: loaded {} ({}: {} layers, hidden {}, heads {}/{}, vocab {}) as {} on {} in {:.1f}s", dir,
+               c.model_type, c.num_layers, c.hidden_size, c.num_heads, c.num_kv_heads, c.vocab_size,
+               c10::toString(impl->dtype), impl->device.str(), secs);
+  return std::unique_ptr<CausalLM>(new CausalLM(std::move(impl)));
+}
+
+const DecoderConfig& CausalLM::config() const { return impl_->cfg; }
+c10::ScalarType CausalLM::dtype() const { return impl_->dtype; }
+c10::Device CausalLM::device() const { return impl_->device; }
+const std::string& CausalLM::dir() const { return impl_->dir; }
+
+ForwardResult CausalLM::forward(const std::vector<std::vector<int64_t>>& seqs, const ForwardOptions& opts) const {
+  c10::InferenceMode guard;
+  const DecoderConfig& c = impl_->cfg;
+  const DecoderWeights& W = impl_->weights;
+  if (seqs.empty()) usage_error("lm forward: no sequences");
+
+  // Packed layout: ids, positions, last-token rows, padded slots.
+  PackedBatch batch;
+  std::vector<int64_t> ids, pos, last, slot;
+  for (const auto& s : seqs) batch.max_len = std::max<int64_t>(batch.max_len, static_cast<int64_t>(s.size()));
+  for (size_t b = 0; b < seqs.size(); ++b) {
+    const auto& s = seqs[b];
+    const int64_t n = static_cast<int64_t>(s.size());
+    if (n == 0) input_error("lm forward: sequence ", b, " is empty (every sequence needs at least one token)");
+    if (c.pos == PosKind::kLearned && n > c.max_position_embeddings)
+      input_error("lm forward: sequence ", b, " has ", n, " tokens but the model knows only ",
+                  c.max_position_embeddings, " positions");
+    batch.offsets.push_back(static_cast<int64_t>(ids.size()));
+    batch.lengths.push_back(n);
+    for (int64_t t = 0; t < n; ++t) {
+      const int64_t id = s[static_cast<size_t>(t)];
+      if (id < 0 || id >= c.vocab_size)
+        input_error("lm forward: sequence ", b, " token ", t, ": id ", id, " is outside the vocabulary [0, ",
+                    c.vocab_size, ")");
+      ids.push_back(id);
+      pos.push_back(t);
+      slot.push_back(static_cast<int64_t>(b) * batch.max_len + t);
+    }
+    last.push_back(static_cast<int64_t>(ids.size()) - 1);
+  }
+  const auto long_opts = at::TensorOptions().dtype(at::kLong);
+  auto to_dev = [&](const std::vector<int64_t>& v) {
+    return at::tensor(v, long_opts).to(impl_->device);
+  };
+  at::Tensor ids_t = to_dev(ids), pos_t = to_dev(pos), last_t = to_dev(last);
+  batch.slot = to_dev(slot);
+
+  const int64_t N = static_cast<int64_t>(ids.size()), H = c.hidden_size, hd = c.head_dim;
+  const int64_t nq = c.num_heads * hd, nkv = c.num_kv_heads * hd;
+  at::Tensor x = W.embed.index_select(0, ids_t);  // [N, H]
+  if (c.embed_scale)  // HF: hidden * tensor(sqrt(H), dtype=hidden.dtype)
+    x = x * at::scalar_tensor(std::sqrt(static_cast<double>(H)), x.options());
+  if (c.pos == PosKind::kLearned) x = x + W.pos_embed.index_select(0, pos_t);
+
+  std::vector<at::Tensor> layer_states;  // each [B, H]
+  if (opts.all_layers) layer_states.push_back(x.index_select(0, last_t));
+  at::Tensor cos, sin;
+  if (impl_->rope) std::tie(cos, sin) = impl_->rope->cos_sin(batch.lengths, pos_t);
+
+  for (int64_t l = 0; l < c.num_layers; ++l) {
+    const LayerWeights& L = W.layers[static_cast<size_t>(l)];
+    at::Tensor h = norm(c, x, L.attn_norm_w, L.attn_norm_b);
+    at::Tensor qkv = linear(h, L.qkv_w, L.qkv_b);  // [N, nq + 2 nkv]
+    at::Tensor q = qkv.narrow(1, 0, nq).view({N, c.num_heads, hd});
+    at::Tensor k = qkv.narrow(1, nq, nkv).view({N, c.num_kv_heads, hd});
+    at::Tensor v = qkv.narrow(1, nq + nkv, nkv).view({N, c.num_kv_heads, hd});
+    if (c.qk_norm) {
+      q = norm(c, q, L.q_norm_w);
+      k = norm(c, k, L.k_norm_w);
+    }
+    if (impl_->rope) {
+      q = impl_->rope->apply(q, cos, sin);
+      k = impl_->rope->apply(k, cos, sin);
+    }
+    const double scale = c.attn_scale_by_layer ? c.attn_scale / static_cast<double>(l + 1) : c.attn_scale;
+    at::Tensor a = attention(q, k, v, batch, scale, c.sliding_window[static_cast<size_t>(l)], c.attn_softcap);
+    a = linear(a, L.o_w, L.o_b);  // [N, H]
+    if (c.sandwich_norms) a = norm(c, a, L.post_attn_norm_w);
+    x = x + a;
+    h = norm(c, x, L.mlp_norm_w, L.mlp_norm_b);
+    at::Tensor m;
+    if (c.gated_mlp) {
+      const int64_t I = c.intermediate_size;
+      at::Tensor gu = linear(h, L.up_w, L.up_b);  // [N, 2I] gate | up
+      m = activation(c.act, gu.narrow(1, 0, I)).mul_(gu.narrow(1, I, I));
+    } else {
+      m = activation(c.act, linear(h, L.up_w, L.up_b));
+    }
+    m = linear(m, L.down_w, L.down_b);
+    if (c.sandwich_norms) m = norm(c, m, L.post_mlp_norm_w);
+    x = x + m;
+    if (opts.all_layers && l + 1 < c.num_layers) layer_states.push_back(x.index_select(0, last_t));
+  }
+
+  ForwardResult out;
+  at::Tensor hidden = norm(c, x.index_select(0, last_t), W.final_norm_w, W.final_norm_b);  // [B, H]
+  at::Tensor head = W.lm_head;
+  if (!opts.token_ids.empty()) {
+    for (int64_t id : opts.token_ids)
+      if (id < 0 || id >= c.vocab_size)
+        usage_error("lm forward: requested token id ", id, " is outside the vocabulary [0, ", c.vocab_size, ")");
+    head = head.index_select(0, to_dev(opts.token_ids));
+  }
+  at::Tensor logits = at::linear(hidden, head);  // [B, V_lm]
+  if (c.final_softcap > 0.0) logits = at::tanh(logits / c.final_softcap) * c.final_softcap;
+  auto host = [](const at::Tensor& t) { return t.to(at::kCPU, at::kFloat).contiguous(); };
+  out.last_logits = host(logits);
+  out.last_hidden = host(hidden);
+  if (opts.all_layers) {
+    layer_states.push_back(hidden);
+    out.all_layers_last_hidden = host(at::stack(layer_states));  // [L+1, B, H]
+  }
+  return out;
+}
+
+}  // namespace ntm::lm

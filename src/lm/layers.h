@@ -1,0 +1,29 @@
+#pragma once
+// Norms, activations and projections of the generic decoder (internal to src/lm).
+#include <ATen/core/Tensor.h>
+
+#include <vector>
+
+#include "ntm/lm/config.h"
+
+namespace ntm::lm {
+
+// Norm over the last dimension in the flavour the config names; w (and b) as WeightLoader
+// prepared them (Gemma: 1 + w in fp32).
+at::Tensor norm(const DecoderConfig& cfg, const at::Tensor& x, const at::Tensor& w, const at::Tensor& b = {});
+at::Tensor activation(Act act, const at::Tensor& x);
+at::Tensor linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b = {});
+
+// Attention over packed sequences (rows of q/k/v are the tokens of sequence 0, then 1, ...).
+struct PackedBatch {
+  std::vector<int64_t> lengths, offsets;
+  int64_t max_len = 0;
+  at::Tensor slot;  // [N] long: row of each token in the right-padded [B * max_len] layout
+};
+
+// q [N, nH, hd], k and v [N, nKV, hd] -> [N, nH * hd]. Causal, optionally a sliding window
+// (window > 0: key j visible from query i when i - j < window) and soft-capping of the scores.
+at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const PackedBatch& batch,
+                     double scale, int64_t window, double softcap);
+
+}  // namespace ntm::lm

@@ -1,0 +1,80 @@
+#pragma once
+// Decoder weights and the loader that fills them from a checkpoint (internal to src/lm).
+#include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ntm/io/safetensors.h"
+#include "ntm/lm/config.h"
+
+namespace ntm::lm {
+
+struct LayerWeights {
+  at::Tensor attn_norm_w, attn_norm_b;  // input_layernorm / ln_1
+  at::Tensor qkv_w, qkv_b;              // [(nH + 2 nKV) hd, H], rows q | k | v (fused at load)
+  at::Tensor o_w, o_b;                  // [H, nH hd]
+  at::Tensor q_norm_w, k_norm_w;        // [hd] (Qwen3)
+  at::Tensor post_attn_norm_w;          // Gemma2 sandwich norm on the attention output
+  at::Tensor mlp_norm_w, mlp_norm_b;    // post_attention_layernorm / ln_2 / pre_feedforward_layernorm
+  at::Tensor post_mlp_norm_w;           // Gemma2 post_feedforward_layernorm
+  at::Tensor up_w, up_b;                // gated: [2I, H] rows gate | up; else [I, H]
+  at::Tensor down_w, down_b;            // [H, I]
+};
+
+struct DecoderWeights {
+  at::Tensor embed;      // [V_lm, H]
+  at::Tensor pos_embed;  // [P, H] (learned positions only)
+  std::vector<LayerWeights> layers;
+  at::Tensor final_norm_w, final_norm_b;
+  at::Tensor lm_head;    // [V_lm, H] (the embedding when tied)
+};
+
+// Reads tensors from a checkpoint, checks their shapes, converts them once to the model's dtype
+// and device (new tensors: the mapped file memory is never written) and records which tensors
+// were used.
+class WeightLoader {
+ public:
+  WeightLoader(const std::string& dir, const DecoderConfig& cfg, c10::ScalarType dtype, c10::Device device);
+
+  bool has(const std::string& name) const { return ckpt_.contains(name); }
+  // The tensor with the expected shape, converted to the model dtype (or `dtype` when given).
+  at::Tensor get(const std::string& name, const std::vector<int64_t>& shape);
+  at::Tensor get(const std::string& name, const std::vector<int64_t>& shape, c10::ScalarType dtype);
+  // Raw checked tensor (CPU, stored dtype) for adapters that transform before converting.
+  at::Tensor raw(const std::string& name, const std::vector<int64_t>& shape);
+  at::Tensor convert(const at::Tensor& t) const;  // to model dtype + device
+  at::Tensor convert(const at::Tensor& t, c10::ScalarType dtype) const;
+
+  // Norm weight in the layout the norm kind wants (Gemma: 1 + w in fp32).
+  at::Tensor norm_weight(const std::string& name, int64_t size);
+  // First prefix among `candidates` under which `probe` exists ("" allowed); error otherwise.
+  std::string find_prefix(const std::vector<std::string>& candidates, const std::string& probe) const;
+
+  std::vector<std::string> unused() const;
+  const std::string& dir() const { return dir_; }
+  const DecoderConfig& cfg() const { return cfg_; }
+  c10::ScalarType dtype() const { return dtype_; }
+
+ private:
+  std::string dir_;
+  st::Checkpoint ckpt_;
+  const DecoderConfig& cfg_;
+  c10::ScalarType dtype_;
+  c10::Device device_;
+  std::set<std::string> used_;
+};
+
+// The common layout of Llama-derived checkpoints (model.embed_tokens, model.layers.{i}.self_attn.
+// {q,k,v,o}_proj, mlp.{gate,up,down}_proj, model.norm, lm_head), with the optional pieces the
+// config switches on (biases, q/k norms, Gemma2 sandwich norms). Phi-3's fused tensors are
+// read when `fused` is true.
+void load_llama_style(WeightLoader& w, const DecoderConfig& cfg, DecoderWeights& out, bool fused = false);
+// lm_head.weight, or the embedding when tied / absent.
+at::Tensor load_lm_head(WeightLoader& w, const DecoderConfig& cfg, const at::Tensor& embed, const std::string& name);
+
+std::string shape_str(const std::vector<int64_t>& s);
+
+}  // namespace ntm::lm
