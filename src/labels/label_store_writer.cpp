@@ -53,6 +53,20 @@ void require_same(const json& stored, const json& now, const char* key, const st
               now.dump(), "; use the same inputs as the interrupted run, or a new --out directory");
 }
 
+// lm / corpus are identified by their sha256 when both runs recorded one (so a moved corpus
+// file still resumes); otherwise the whole records must match.
+void require_same_identity(const json& stored, const json& now, const char* key, const std::string& dir) {
+  if (stored.is_object() && now.is_object() && stored.contains("sha256") && now.contains("sha256")) {
+    if (stored["sha256"] == now["sha256"]) return;
+    input_error(dir, ": cannot resume: the store was built with ", key, " sha256 ",
+                short_hash(stored["sha256"].is_string() ? stored["sha256"].get<std::string>() : stored["sha256"].dump()),
+                "; this run uses ",
+                short_hash(now["sha256"].is_string() ? now["sha256"].get<std::string>() : now["sha256"].dump()),
+                " — use the same ", key, " as the interrupted run, or a new --out directory");
+  }
+  require_same(stored, now, key, dir);
+}
+
 }  // namespace
 
 void LabelStoreWriter::Impl::start_fresh() {
@@ -73,9 +87,9 @@ void LabelStoreWriter::Impl::reopen(const json& j) {
                 " — pass the vocabulary of the interrupted run, or choose a new --out directory");
   require_same(old.hidden_size, meta.hidden_size, "hidden_size", dir);
   require_same(old.hidden_dtype, meta.hidden_dtype, "hidden_dtype", dir);
-  require_same(old.lm, meta.lm, "lm", dir);
+  require_same_identity(old.lm, meta.lm, "lm", dir);
   require_same(old.prompt, meta.prompt, "prompt", dir);
-  require_same(old.corpus, meta.corpus, "corpus", dir);
+  require_same_identity(old.corpus, meta.corpus, "corpus", dir);
   if (is_prefix(meta.label_names, old.label_names)) {
     meta.label_names = old.label_names;
   } else if (!is_prefix(old.label_names, meta.label_names)) {

@@ -120,6 +120,12 @@ class LabelStoreReader {
   std::shared_ptr<Impl> impl_;
 };
 
+// For consumers (train, eval): input_error unless the store was built with the vocabulary whose
+// hash is `vocab_hash`, e.g. "labels/: labels were built with vocab 3f2a01bc…; this run uses
+// 91c0d2e4… — re-run `ntm build-labels --vocab vocab.json --out labels/`".
+void require_vocab(const StoreMeta& meta, const std::string& store_dir, const std::string& vocab_hash,
+                   const std::string& vocab_path);
+
 // Full validation (`ntm check-labels DIR`): every chunk's checksum, shapes, finite values, CSR
 // consistency, doc_index contiguity. Returns a human-readable summary; input_error on the first problem.
 std::string validate_label_store(const std::string& dir);
