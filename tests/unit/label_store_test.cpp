@@ -59,6 +59,14 @@ TEST_CASE("label store round trip: chunks, meta.json, read_all", "[unit][store]"
   for (int64_t i = 0; i <= 9; ++i) CHECK(all.bow_indptr[i].item<int64_t>() == indptr[i]);
   REQUIRE(all.bow_indices.size(0) == static_cast<int64_t>(indices.size()));
   for (size_t k = 0; k < indices.size(); ++k) CHECK(all.bow_indices[k].item<int32_t>() == indices[k]);
+  // The dense BoW, from the formula.
+  at::Tensor dense = bow_to_dense(all, kV);
+  REQUIRE(dense.sizes() == std::vector<int64_t>{9, kV});
+  for (int64_t d = 0; d < 9; ++d) {
+    std::vector<float> row(kV, 0.0f);
+    for (auto [v, cnt] : bow_row(d)) row[v] = cnt;
+    for (int64_t v = 0; v < kV; ++v) CHECK(dense[d][v].item<float>() == row[v]);
+  }
   CHECK(all.prompt_tokens.defined());
   CHECK(all.prompt_tokens[7].item<int32_t>() == 17);
 }

@@ -120,6 +120,9 @@ class LabelStoreReader {
   std::shared_ptr<Impl> impl_;
 };
 
+// The CSR BoW of a chunk (or of read_all()) as a dense matrix: [n, V] float32.
+at::Tensor bow_to_dense(const Chunk& chunk, int64_t vocab_size);
+
 // For consumers (train, eval): input_error unless the store was built with the vocabulary whose
 // hash is `vocab_hash`, e.g. "labels/: labels were built with vocab 3f2a01bc…; this run uses
 // 91c0d2e4… — re-run `ntm build-labels --vocab vocab.json --out labels/`".
