@@ -67,6 +67,22 @@ void require_same_identity(const json& stored, const json& now, const char* key,
   require_same(stored, now, key, dir);
 }
 
+bool is_float(const at::Tensor& t) {
+  auto k = t.scalar_type();
+  return k == c10::kFloat || k == c10::kBFloat16 || k == c10::kHalf;
+}
+
+// A CPU, contiguous copy (a no-op for CPU tensors) with the float tensors in the store's dtypes.
+Chunk normalized(const Chunk& c, const StoreMeta& m) {
+  auto cpu = [](const at::Tensor& t) { return t.defined() ? t.to(torch::kCPU).contiguous() : t; };
+  Chunk r{cpu(c.soft_labels), cpu(c.hidden),  cpu(c.bow_indptr), cpu(c.bow_indices),   cpu(c.bow_counts),
+          cpu(c.labels),      cpu(c.doc_index), cpu(c.prompt_tokens), cpu(c.next_token)};
+  if (r.soft_labels.defined() && is_float(r.soft_labels)) r.soft_labels = r.soft_labels.to(torch::kFloat);
+  if (r.hidden.defined() && is_float(r.hidden))
+    r.hidden = r.hidden.to(m.hidden_dtype == "bfloat16" ? torch::kBFloat16 : torch::kFloat);
+  return r;
+}
+
 }  // namespace
 
 void LabelStoreWriter::Impl::start_fresh() {
@@ -156,8 +172,9 @@ void LabelStoreWriter::set_label_names(const std::vector<std::string>& names) {
   impl_->meta.label_names = names;
 }
 
-void LabelStoreWriter::append(const Chunk& chunk) {
+void LabelStoreWriter::append(const Chunk& chunk_in) {
   Impl& s = *impl_;
+  const Chunk chunk = normalized(chunk_in, s.meta);
   if (s.meta.complete) internal_error(s.dir, ": append() after the store was completed");
   const size_t index = s.chunks.size();
   const std::string file = chunk_file_name(index);

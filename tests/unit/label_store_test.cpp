@@ -113,6 +113,24 @@ TEST_CASE("label store: bfloat16 hidden states are widened to float32 by read_al
   CHECK(ntm::st::File::open(dir + "/chunk-00001.safetensors")->find("hidden")->dtype == ntm::st::DType::kBF16);
 }
 
+TEST_CASE("label store writer stores float tensors in the store's dtypes", "[unit][store]") {
+  TempDir tmp;
+  std::string dir = tmp / "labels";
+  {
+    LabelStoreWriter w(dir, test_meta("bfloat16"));
+    Chunk c = make_chunk(0, 3);                      // hidden float32 -> stored as bfloat16
+    c.soft_labels = c.soft_labels.to(torch::kHalf);  // half -> stored as float32 (values exact in half)
+    w.append(c);
+    w.finish();
+  }
+  auto f = ntm::st::File::open(dir + "/chunk-00000.safetensors");
+  CHECK(f->find("hidden")->dtype == ntm::st::DType::kBF16);
+  CHECK(f->find("soft_labels")->dtype == ntm::st::DType::kF32);
+  Chunk all = LabelStoreReader(dir).read_all();
+  CHECK(all.soft_labels[2][3].item<float>() == soft_value(2, 3));
+  CHECK(all.hidden[1][4].item<float>() == hidden_value(1, 4));
+}
+
 TEST_CASE("label store writer validates chunks before writing", "[unit][store]") {
   TempDir tmp;
   LabelStoreWriter w(tmp / "labels", test_meta());
@@ -152,8 +170,13 @@ TEST_CASE("label store writer validates chunks before writing", "[unit][store]")
   }
   SECTION("wrong hidden dtype") {
     Chunk c = make_chunk(0, 3);
-    c.hidden = c.hidden.to(torch::kBFloat16);
-    CHECK_THROWS_WITH(w.append(c), Catch::Contains("'hidden' has dtype bfloat16"));
+    c.hidden = c.hidden.to(torch::kLong);
+    CHECK_THROWS_WITH(w.append(c), Catch::Contains("'hidden' has dtype int64 (I64), expected float32 (F32)"));
+  }
+  SECTION("wrong doc_index dtype") {
+    Chunk c = make_chunk(0, 3);
+    c.doc_index = c.doc_index.to(torch::kInt);
+    CHECK_THROWS_WITH(w.append(c), Catch::Contains("'doc_index' has dtype int32 (I32), expected int64 (I64)"));
   }
   CHECK(w.committed_docs() == 0);
   CHECK(w.num_chunks() == 0);

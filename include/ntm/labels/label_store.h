@@ -90,7 +90,10 @@ class LabelStoreWriter {
   LabelStoreWriter(const std::string& dir, StoreMeta meta, bool resume = false);
   // Number of documents already committed (for --resume).
   int64_t committed_docs() const;
-  void append(const Chunk& chunk);  // validates shapes, writes chunk-NNNNN.safetensors, updates meta.json
+  // Checks the chunk (check_chunk), writes chunk-NNNNN.safetensors, then updates meta.json.
+  // Tensors may live on any device; hidden in F32/BF16/F16 is stored in meta.hidden_dtype and
+  // soft_labels in BF16/F16 are widened to F32. Other dtypes must match exactly.
+  void append(const Chunk& chunk);
   void finish();                    // marks the store complete (no-op when it already is)
   // Label names may grow while the corpus streams by (existing names keep their indices).
   void set_label_names(const std::vector<std::string>& names);
