@@ -5,4 +5,4 @@
 set -e
 cd "$(dirname "$0")/.."
 [ -x build/tests/ntm_tests ] || cmake --build build -j2 --target ntm_tests
-NTM_LOG_LEVEL=warn build/tests/ntm_tests "[.bench][store]" --success | grep -v '^\[' | sed -n '/^label store D=/,/^read_all/p'
+NTM_LOG_LEVEL=warn build/tests/ntm_tests "[.bench-store]" --success | grep -v '^\[' | sed -n '/^label store D=/,/^read_all/p'

@@ -18,7 +18,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 }  // namespace
 
-TEST_CASE("label store throughput on a 20 Newsgroups-sized store", "[.bench][store]") {
+TEST_CASE("label store throughput on a 20 Newsgroups-sized store", "[.bench-store]") {
   const int64_t D = 18846, V = 2000, H = 768, n_chunk = 1024, nnz_row = 48;
   StoreMeta meta;
   for (int64_t v = 0; v < V; ++v) meta.vocab.push_back("w" + std::to_string(v));

@@ -201,3 +201,21 @@ TEST_CASE("label store refuses unsafe output directories", "[unit][store]") {
                       Catch::Contains("is a ntm-run directory, expected ntm-label-store"));
   }
 }
+
+TEST_CASE("label names may grow while the corpus streams by", "[unit][store]") {
+  TempDir tmp;
+  std::string dir = tmp / "labels";
+  {
+    LabelStoreWriter w(dir, test_meta());
+    w.append(make_chunk(0, 3));
+    w.set_label_names({"a", "b", "c", "d"});
+    Chunk c = make_chunk(3, 2);
+    c.labels[1] = 3;
+    w.append(c);
+    CHECK_THROWS(w.set_label_names({"a", "c"}));  // existing names keep their indices
+    w.finish();
+  }
+  LabelStoreReader r(dir);
+  CHECK(r.meta().label_names == std::vector<std::string>{"a", "b", "c", "d"});
+  CHECK(r.read_all().labels[4].item<int64_t>() == 3);
+}
