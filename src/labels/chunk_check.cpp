@@ -58,7 +58,7 @@ void require_finite_rows(const at::Tensor& t, const char* name, const at::Tensor
       if (std::isfinite(row[j])) continue;
       input_error(where, ": ", name, " of corpus row ", doc_index[i].item<int64_t>(), " (row ", i,
                   " of this chunk, column ", j, ") is ", std::isnan(row[j]) ? "NaN" : (row[j] > 0 ? "+Inf" : "-Inf"),
-                  "; the store is unusable — rebuild it (if the LM overflows, run build-labels with --dtype float32)");
+                  "; the store is unusable — rebuild it with `ntm build-labels` (an LM overflowing in half precision needs float32)");
     }
   }
 }

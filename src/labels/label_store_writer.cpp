@@ -53,6 +53,36 @@ void require_same(const json& stored, const json& now, const char* key, const st
               now.dump(), "; use the same inputs as the interrupted run, or a new --out directory");
 }
 
+// lm / corpus are identified by their sha256 when both runs recorded one (so a moved corpus
+// file still resumes); otherwise the whole records must match.
+void require_same_identity(const json& stored, const json& now, const char* key, const std::string& dir) {
+  if (stored.is_object() && now.is_object() && stored.contains("sha256") && now.contains("sha256")) {
+    if (stored["sha256"] == now["sha256"]) return;
+    input_error(dir, ": cannot resume: the store was built with ", key, " sha256 ",
+                short_hash(stored["sha256"].is_string() ? stored["sha256"].get<std::string>() : stored["sha256"].dump()),
+                "; this run uses ",
+                short_hash(now["sha256"].is_string() ? now["sha256"].get<std::string>() : now["sha256"].dump()),
+                " — use the same ", key, " as the interrupted run, or a new --out directory");
+  }
+  require_same(stored, now, key, dir);
+}
+
+bool is_float(const at::Tensor& t) {
+  auto k = t.scalar_type();
+  return k == c10::kFloat || k == c10::kBFloat16 || k == c10::kHalf;
+}
+
+// A CPU, contiguous copy (a no-op for CPU tensors) with the float tensors in the store's dtypes.
+Chunk normalized(const Chunk& c, const StoreMeta& m) {
+  auto cpu = [](const at::Tensor& t) { return t.defined() ? t.to(torch::kCPU).contiguous() : t; };
+  Chunk r{cpu(c.soft_labels), cpu(c.hidden),  cpu(c.bow_indptr), cpu(c.bow_indices),   cpu(c.bow_counts),
+          cpu(c.labels),      cpu(c.doc_index), cpu(c.prompt_tokens), cpu(c.next_token)};
+  if (r.soft_labels.defined() && is_float(r.soft_labels)) r.soft_labels = r.soft_labels.to(torch::kFloat);
+  if (r.hidden.defined() && is_float(r.hidden))
+    r.hidden = r.hidden.to(m.hidden_dtype == "bfloat16" ? torch::kBFloat16 : torch::kFloat);
+  return r;
+}
+
 }  // namespace
 
 void LabelStoreWriter::Impl::start_fresh() {
@@ -73,9 +103,9 @@ void LabelStoreWriter::Impl::reopen(const json& j) {
                 " — pass the vocabulary of the interrupted run, or choose a new --out directory");
   require_same(old.hidden_size, meta.hidden_size, "hidden_size", dir);
   require_same(old.hidden_dtype, meta.hidden_dtype, "hidden_dtype", dir);
-  require_same(old.lm, meta.lm, "lm", dir);
+  require_same_identity(old.lm, meta.lm, "lm", dir);
   require_same(old.prompt, meta.prompt, "prompt", dir);
-  require_same(old.corpus, meta.corpus, "corpus", dir);
+  require_same_identity(old.corpus, meta.corpus, "corpus", dir);
   if (is_prefix(meta.label_names, old.label_names)) {
     meta.label_names = old.label_names;
   } else if (!is_prefix(old.label_names, meta.label_names)) {
@@ -142,8 +172,9 @@ void LabelStoreWriter::set_label_names(const std::vector<std::string>& names) {
   impl_->meta.label_names = names;
 }
 
-void LabelStoreWriter::append(const Chunk& chunk) {
+void LabelStoreWriter::append(const Chunk& chunk_in) {
   Impl& s = *impl_;
+  const Chunk chunk = normalized(chunk_in, s.meta);
   if (s.meta.complete) internal_error(s.dir, ": append() after the store was completed");
   const size_t index = s.chunks.size();
   const std::string file = chunk_file_name(index);

@@ -10,6 +10,21 @@
 
 namespace ntm::labels {
 
+void require_vocab(const StoreMeta& meta, const std::string& store_dir, const std::string& vocab_hash,
+                   const std::string& vocab_path) {
+  check_input_identity(store_dir + ": labels were built with vocab", meta.vocab_hash, vocab_hash,
+                       "ntm build-labels --vocab " + vocab_path + " --out " + store_dir);
+}
+
+namespace {
+// One-line JSON, shortened for the summary.
+std::string brief(const nlohmann::json& j) {
+  if (j.empty()) return "(not recorded)";
+  std::string s = j.dump();
+  return s.size() > 160 ? s.substr(0, 157) + "..." : s;
+}
+}  // namespace
+
 std::string validate_label_store(const std::string& dir) {
   LabelStoreReader reader(dir);
   const StoreMeta& m = reader.meta();
@@ -45,9 +60,9 @@ std::string validate_label_store(const std::string& dir) {
   if (m.label_names.size() > 50) os << "    ... " << m.label_names.size() - 50 << " more\n";
   os << "  optional      prompt_tokens " << (has_prompt_tokens ? "yes" : "no") << ", next_token "
      << (has_next_token ? "yes" : "no") << "\n";
-  os << "  lm            " << (m.lm.empty() ? "(not recorded)" : m.lm.dump()) << "\n";
-  os << "  prompt        " << (m.prompt.empty() ? "(not recorded)" : m.prompt.dump()) << "\n";
-  os << "  corpus        " << (m.corpus.empty() ? "(not recorded)" : m.corpus.dump()) << "\n";
+  os << "  lm            " << brief(m.lm) << "\n";
+  os << "  prompt        " << brief(m.prompt) << "\n";
+  os << "  corpus        " << brief(m.corpus) << "\n";
   return os.str();
 }
 

@@ -1,11 +1,15 @@
 // Label store under faults: interrupted writers, resume, corrupted / edited files.
 #include <torch/torch.h>
 
+#include <sys/resource.h>
+
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 
 #include "catch.h"
 #include "label_store_test_util.h"
+#include "ntm/data/vocab.h"
 #include "ntm/error.h"
 #include "ntm/labels/label_store.h"
 #include "ntm/util/config.h"
@@ -82,7 +86,7 @@ TEST_CASE("resume redoes a corrupted chunk and everything after it", "[unit][sto
   CHECK(LabelStoreReader(dir).read_all().size() == 7);
 }
 
-TEST_CASE("resume of a complete store is a no-op; resume with other inputs is refused", "[unit][store]") {
+TEST_CASE("resume of a complete store is a no-op, resume with other inputs is refused", "[unit][store]") {
   TempDir tmp;
   std::string dir = tmp / "labels";
   write_store(dir, {3});
@@ -97,8 +101,15 @@ TEST_CASE("resume of a complete store is a no-op; resume with other inputs is re
   other.vocab.push_back("grape");
   CHECK_THROWS_WITH(LabelStoreWriter(dir, other, true), Catch::Contains("cannot resume: the store was built with vocab"));
   StoreMeta lm = test_meta();
-  lm.lm["model_type"] = "llama";
-  CHECK_THROWS_WITH(LabelStoreWriter(dir, lm, true), Catch::Contains("cannot resume") && Catch::Contains("lm"));
+  lm.lm["sha256"] = std::string(64, 'b');
+  CHECK_THROWS_WITH(LabelStoreWriter(dir, lm, true),
+                    Catch::Contains("cannot resume: the store was built with lm sha256 aaaaaaaa…; this run uses bbbbbbbb…"));
+  StoreMeta prompt = test_meta();
+  prompt.prompt["template"] = "Text: {text}\nTopic:";
+  CHECK_THROWS_WITH(LabelStoreWriter(dir, prompt, true), Catch::Contains("cannot resume") && Catch::Contains("prompt"));
+  StoreMeta moved = test_meta();  // the same corpus (same sha256) at another path resumes
+  moved.corpus["path"] = "/elsewhere/corpus.tsv";
+  CHECK_NOTHROW(LabelStoreWriter(dir, moved, true));
   StoreMeta bf = test_meta("bfloat16");
   CHECK_THROWS_WITH(LabelStoreWriter(dir, bf, true), Catch::Contains("hidden_dtype"));
 }
@@ -197,9 +208,68 @@ TEST_CASE("edited meta.json is explained", "[unit][store]") {
     edit_meta(dir, [](json& j) { j["num_docs"] = 6; });
     CHECK_THROWS_WITH(LabelStoreReader(dir), Catch::Contains("'num_docs' is 6 but the chunks hold 5"));
   }
+  SECTION("an empty vocabulary (V = 0)") {
+    edit_meta(dir, [](json& j) {
+      j["vocab"] = json::array();
+      j["vocab_hash"] = ntm::vocab_hash({});
+    });
+    CHECK_THROWS_WITH(LabelStoreReader(dir), Catch::Contains("'vocab' is empty (V = 0)"));
+  }
   SECTION("not a label store") {
     CHECK_THROWS_WITH(LabelStoreReader(tmp / "nowhere"), Catch::Contains("no such directory"));
     ntm::make_dirs(tmp / "empty");
     CHECK_THROWS_WITH(LabelStoreReader(tmp / "empty"), Catch::Contains("no meta.json"));
   }
+}
+
+TEST_CASE("disk full while writing a chunk leaves a resumable store", "[unit][store]") {
+  TempDir tmp;
+  std::string dir = tmp / "labels";
+  LabelStoreWriter w(dir, test_meta());
+  w.append(make_chunk(0, 3));
+  const uint64_t first_chunk = fs::file_size(dir + "/chunk-00000.safetensors");
+  {
+    // Simulate a full disk: files of this process may not grow past the size of the first chunk,
+    // so the second (bigger) chunk cannot be written. SIGXFSZ is ignored so write() fails (EFBIG).
+    struct rlimit old_limit;
+    REQUIRE(::getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+    auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit small = old_limit;
+    small.rlim_cur = first_chunk + 16;
+    REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+    bool threw = false;
+    try {
+      w.append(make_chunk(3, 40));
+    } catch (const ntm::Error& e) {
+      threw = true;
+      CHECK(std::string(e.what()).find("write failed") != std::string::npos);
+    }
+    ::setrlimit(RLIMIT_FSIZE, &old_limit);
+    std::signal(SIGXFSZ, old_handler);
+    CHECK(threw);
+  }
+  CHECK(w.committed_docs() == 3);
+  // Nothing half-written is left, and meta.json still describes exactly the first chunk.
+  for (auto& e : fs::directory_iterator(dir)) CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
+  CHECK_FALSE(fs::exists(dir + "/chunk-00001.safetensors"));
+  CHECK_THROWS_WITH(LabelStoreReader(dir), Catch::Contains("--resume"));
+  LabelStoreWriter resumed(dir, test_meta(), true);
+  CHECK(resumed.committed_docs() == 3);
+  resumed.append(make_chunk(3, 40));
+  resumed.finish();
+  Chunk all = LabelStoreReader(dir).read_all();
+  REQUIRE(all.size() == 43);
+  CHECK(all.soft_labels[42][5].item<float>() == soft_value(42, 5));
+}
+
+TEST_CASE("require_vocab explains a vocabulary mismatch with the fixing command", "[unit][store]") {
+  StoreMeta m = test_meta();
+  m.vocab_hash = ntm::vocab_hash(m.vocab);
+  CHECK_NOTHROW(require_vocab(m, "labels", ntm::vocab_hash(test_vocab()), "vocab.json"));
+  std::vector<std::string> other = test_vocab();
+  std::swap(other[0], other[1]);  // same words, another order: another vocabulary
+  CHECK_THROWS_WITH(require_vocab(m, "labels", ntm::vocab_hash(other), "vocab.json"),
+                    Catch::StartsWith("labels: labels were built with vocab " + m.vocab_hash.substr(0, 8) +
+                                      "…; this run uses " + ntm::vocab_hash(other).substr(0, 8) + "…") &&
+                        Catch::EndsWith("re-run `ntm build-labels --vocab vocab.json --out labels`"));
 }

@@ -59,6 +59,14 @@ TEST_CASE("label store round trip: chunks, meta.json, read_all", "[unit][store]"
   for (int64_t i = 0; i <= 9; ++i) CHECK(all.bow_indptr[i].item<int64_t>() == indptr[i]);
   REQUIRE(all.bow_indices.size(0) == static_cast<int64_t>(indices.size()));
   for (size_t k = 0; k < indices.size(); ++k) CHECK(all.bow_indices[k].item<int32_t>() == indices[k]);
+  // The dense BoW, from the formula.
+  at::Tensor dense = bow_to_dense(all, kV);
+  REQUIRE(dense.sizes() == std::vector<int64_t>{9, kV});
+  for (int64_t d = 0; d < 9; ++d) {
+    std::vector<float> row(kV, 0.0f);
+    for (auto [v, cnt] : bow_row(d)) row[v] = cnt;
+    for (int64_t v = 0; v < kV; ++v) CHECK(dense[d][v].item<float>() == row[v]);
+  }
   CHECK(all.prompt_tokens.defined());
   CHECK(all.prompt_tokens[7].item<int32_t>() == 17);
 }
@@ -105,6 +113,24 @@ TEST_CASE("label store: bfloat16 hidden states are widened to float32 by read_al
   CHECK(ntm::st::File::open(dir + "/chunk-00001.safetensors")->find("hidden")->dtype == ntm::st::DType::kBF16);
 }
 
+TEST_CASE("label store writer stores float tensors in the store's dtypes", "[unit][store]") {
+  TempDir tmp;
+  std::string dir = tmp / "labels";
+  {
+    LabelStoreWriter w(dir, test_meta("bfloat16"));
+    Chunk c = make_chunk(0, 3);                      // hidden float32 -> stored as bfloat16
+    c.soft_labels = c.soft_labels.to(torch::kHalf);  // half -> stored as float32 (values exact in half)
+    w.append(c);
+    w.finish();
+  }
+  auto f = ntm::st::File::open(dir + "/chunk-00000.safetensors");
+  CHECK(f->find("hidden")->dtype == ntm::st::DType::kBF16);
+  CHECK(f->find("soft_labels")->dtype == ntm::st::DType::kF32);
+  Chunk all = LabelStoreReader(dir).read_all();
+  CHECK(all.soft_labels[2][3].item<float>() == soft_value(2, 3));
+  CHECK(all.hidden[1][4].item<float>() == hidden_value(1, 4));
+}
+
 TEST_CASE("label store writer validates chunks before writing", "[unit][store]") {
   TempDir tmp;
   LabelStoreWriter w(tmp / "labels", test_meta());
@@ -144,8 +170,13 @@ TEST_CASE("label store writer validates chunks before writing", "[unit][store]")
   }
   SECTION("wrong hidden dtype") {
     Chunk c = make_chunk(0, 3);
-    c.hidden = c.hidden.to(torch::kBFloat16);
-    CHECK_THROWS_WITH(w.append(c), Catch::Contains("'hidden' has dtype bfloat16"));
+    c.hidden = c.hidden.to(torch::kLong);
+    CHECK_THROWS_WITH(w.append(c), Catch::Contains("'hidden' has dtype int64 (I64), expected float32 (F32)"));
+  }
+  SECTION("wrong doc_index dtype") {
+    Chunk c = make_chunk(0, 3);
+    c.doc_index = c.doc_index.to(torch::kInt);
+    CHECK_THROWS_WITH(w.append(c), Catch::Contains("'doc_index' has dtype int32 (I32), expected int64 (I64)"));
   }
   CHECK(w.committed_docs() == 0);
   CHECK(w.num_chunks() == 0);
@@ -169,4 +200,22 @@ TEST_CASE("label store refuses unsafe output directories", "[unit][store]") {
     CHECK_THROWS_WITH(LabelStoreWriter(tmp / "run", test_meta()),
                       Catch::Contains("is a ntm-run directory, expected ntm-label-store"));
   }
+}
+
+TEST_CASE("label names may grow while the corpus streams by", "[unit][store]") {
+  TempDir tmp;
+  std::string dir = tmp / "labels";
+  {
+    LabelStoreWriter w(dir, test_meta());
+    w.append(make_chunk(0, 3));
+    w.set_label_names({"a", "b", "c", "d"});
+    Chunk c = make_chunk(3, 2);
+    c.labels[1] = 3;
+    w.append(c);
+    CHECK_THROWS(w.set_label_names({"a", "c"}));  // existing names keep their indices
+    w.finish();
+  }
+  LabelStoreReader r(dir);
+  CHECK(r.meta().label_names == std::vector<std::string>{"a", "b", "c", "d"});
+  CHECK(r.read_all().labels[4].item<int64_t>() == 3);
 }

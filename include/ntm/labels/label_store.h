@@ -90,7 +90,10 @@ class LabelStoreWriter {
   LabelStoreWriter(const std::string& dir, StoreMeta meta, bool resume = false);
   // Number of documents already committed (for --resume).
   int64_t committed_docs() const;
-  void append(const Chunk& chunk);  // validates shapes, writes chunk-NNNNN.safetensors, updates meta.json
+  // Checks the chunk (check_chunk), writes chunk-NNNNN.safetensors, then updates meta.json.
+  // Tensors may live on any device; hidden in F32/BF16/F16 is stored in meta.hidden_dtype and
+  // soft_labels in BF16/F16 are widened to F32. Other dtypes must match exactly.
+  void append(const Chunk& chunk);
   void finish();                    // marks the store complete (no-op when it already is)
   // Label names may grow while the corpus streams by (existing names keep their indices).
   void set_label_names(const std::vector<std::string>& names);
@@ -119,6 +122,15 @@ class LabelStoreReader {
   struct Impl;
   std::shared_ptr<Impl> impl_;
 };
+
+// The CSR BoW of a chunk (or of read_all()) as a dense matrix: [n, V] float32.
+at::Tensor bow_to_dense(const Chunk& chunk, int64_t vocab_size);
+
+// For consumers (train, eval): input_error unless the store was built with the vocabulary whose
+// hash is `vocab_hash`, e.g. "labels/: labels were built with vocab 3f2a01bc…; this run uses
+// 91c0d2e4… — re-run `ntm build-labels --vocab vocab.json --out labels/`".
+void require_vocab(const StoreMeta& meta, const std::string& store_dir, const std::string& vocab_hash,
+                   const std::string& vocab_path);
 
 // Full validation (`ntm check-labels DIR`): every chunk's checksum, shapes, finite values, CSR
 // consistency, doc_index contiguity. Returns a human-readable summary; input_error on the first problem.
