@@ -1,9 +1,52 @@
+#include <iostream>
+
 #include "commands.h"
+#include "ntm/labels/build_labels.h"
 
 namespace ntm::cli {
 
 void setup_build_labels(CLI::App& sub, CommandContext& ctx) {
-  ctx.run = [] { return not_implemented("build-labels"); };
+  auto opts = std::make_shared<BuildLabelsOptions>();
+  auto binder = std::make_shared<OptionBinder>(&sub);
+  binder->add("corpus", opts->corpus, "corpus file: TSV with a header row, JSONL or plain text");
+  binder->add("model", opts->model, "Hugging Face checkpoint folder (config.json, safetensors, tokenizer)");
+  binder->add("out", opts->out, "label store directory to write");
+  binder->add("vocab", opts->vocab, "vocab.json to use (default: build one from the corpus)");
+  binder->add("vocab_size", opts->vocab_size, "words in a vocabulary built from the corpus");
+  binder->add("prompt", opts->prompt, "default | variant1..variant5 | a template file with {instruction} and {document}");
+  binder->add("batch_tokens", opts->batch_tokens, "max padded tokens per LM batch (documents are length-sorted)");
+  binder->add("max_tokens", opts->max_tokens, "truncate the document so a prompt has at most N tokens (0 = never)");
+  binder->add("dtype", opts->dtype, "LM compute dtype: auto (bf16 on CUDA, fp32 on CPU) | float32 | bfloat16 | float16");
+  binder->add("hidden_dtype", opts->hidden_dtype, "storage of hidden states: float32 | bfloat16");
+  binder->add("layers", opts->layers, "hidden states to keep: last");
+  binder->add("shard", opts->shard, "i/n: process the i-th of n contiguous slices (merge with `ntm merge-labels`)");
+  binder->add("resume", opts->resume, "continue an interrupted run in --out");
+  binder->add("chunk_size", opts->chunk_size, "documents per label-store chunk (the unit of resume)");
+  binder->add("format", opts->format, "corpus format: auto | tsv | jsonl | txt");
+  binder->add("text_column", opts->text_column, "TSV column / JSONL key holding the text");
+  binder->add("label_column", opts->label_column, "TSV column / JSONL key holding the gold label (\"\" = none)");
+  binder->add("on_bad_row", opts->on_bad_row, "error | skip (count and log) rows that cannot be read");
+  sub.footer(
+      "Example:\n"
+      "  ntm build-labels --corpus data/samples/brown.tsv --model data/tiny-lm --out labels/\n"
+      "  ntm --device cuda build-labels --corpus news.tsv --model ~/models/Llama-3.2-1B-Instruct --out labels/ \\\n"
+      "      --shard 0/4        # one of four slices; then: ntm merge-labels --out labels/ shard-*/");
+  ctx.run = [opts, binder, &ctx] {
+    if (!resolve_options(*binder, *opts)) return 0;
+    build_labels(*opts, ctx.global->device);
+    return 0;
+  };
+}
+
+void setup_merge_labels(CLI::App& sub, CommandContext& ctx) {
+  auto shards = std::make_shared<std::vector<std::string>>();
+  auto out = std::make_shared<std::string>();
+  sub.add_option("--out", *out, "merged label store directory")->required();
+  sub.add_option("shards", *shards, "shard label stores (from build-labels --shard i/n)")->required();
+  ctx.run = [shards, out] {
+    merge_label_stores(*shards, *out);
+    return 0;
+  };
 }
 
 }  // namespace ntm::cli

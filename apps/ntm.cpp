@@ -23,6 +23,7 @@ const ntm::cli::Command kCommands[] = {
      ntm::cli::setup_tokenize},
     {"lm-run", "run a Hugging Face causal LM over token-id sequences: last-token logits and hidden states",
      ntm::cli::setup_lm_run},
+    {"merge-labels", "concatenate label-store shards written by build-labels --shard i/n", ntm::cli::setup_merge_labels},
 };
 
 }  // namespace

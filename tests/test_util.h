@@ -41,6 +41,8 @@ struct RunResult {
   std::string output;  // stdout + stderr
 };
 
+// Runs a shell command line, capturing stdout + stderr.
+RunResult run_command(const std::string& shell_command);
 // Runs the ntm binary with the given argument string (shell syntax), capturing output.
 RunResult run_ntm(const std::string& args);
 

@@ -8,7 +8,11 @@
 namespace ntm::test {
 
 RunResult run_ntm(const std::string& args) {
-  std::string cmd = std::string("NTM_LOG_LEVEL=${NTM_LOG_LEVEL:-info} '") + NTM_BINARY + "' " + args + " 2>&1";
+  return run_command(std::string("NTM_LOG_LEVEL=${NTM_LOG_LEVEL:-info} '") + NTM_BINARY + "' " + args);
+}
+
+RunResult run_command(const std::string& shell_command) {
+  std::string cmd = "(" + shell_command + ") 2>&1";
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (!pipe) throw std::runtime_error("popen failed");
   std::string out;

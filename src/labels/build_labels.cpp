@@ -1,0 +1,416 @@
+#include "ntm/labels/build_labels.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <future>
+#include <map>
+#include <numeric>
+
+#include "ntm/data/bow.h"
+#include "ntm/data/corpus.h"
+#include "ntm/data/vocab.h"
+#include "ntm/data/vocab_build.h"
+#include "ntm/data/words.h"
+#include "ntm/error.h"
+#include "ntm/labels/label_store.h"
+#include "ntm/labels/prompt.h"
+#include "ntm/lm/model.h"
+#include "ntm/text/tokenizer.h"
+#include "ntm/text/word_tokens.h"
+#include "ntm/util/device.h"
+#include "ntm/util/fs.h"
+#include "ntm/util/hash.h"
+#include "ntm/version.h"
+
+namespace ntm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using json = nlohmann::json;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// "i/n" -> (i, n)
+std::pair<int64_t, int64_t> parse_shard(const std::string& s) {
+  if (s.empty()) return {0, 1};
+  size_t slash = s.find('/');
+  try {
+    if (slash == std::string::npos) throw std::invalid_argument("no slash");
+    size_t a = 0, b = 0;
+    int64_t i = std::stoll(s.substr(0, slash), &a), n = std::stoll(s.substr(slash + 1), &b);
+    if (a != slash || b != s.size() - slash - 1 || n < 1 || i < 0 || i >= n) throw std::invalid_argument("range");
+    return {i, n};
+  } catch (const std::exception&) {
+    usage_error("--shard '", s, "': expected i/n with 0 <= i < n (e.g. --shard 0/4)");
+  }
+}
+
+CorpusOptions corpus_options(const BuildLabelsOptions& o) {
+  CorpusOptions c;
+  c.format = o.format;
+  c.text_column = o.text_column;
+  c.label_column = o.label_column;
+  c.on_bad_row = o.on_bad_row;
+  return c;
+}
+
+// Label names in a shard-independent order: numeric when every label is an integer, else sorted.
+std::vector<std::string> order_labels(const std::map<std::string, int64_t>& seen) {
+  std::vector<std::string> names;
+  bool numeric = true;
+  for (const auto& [name, count] : seen) {
+    names.push_back(name);
+    char* end = nullptr;
+    std::strtoll(name.c_str(), &end, 10);
+    if (name.empty() || *end != '\0') numeric = false;
+  }
+  if (numeric)
+    std::sort(names.begin(), names.end(),
+              [](const std::string& a, const std::string& b) { return std::stoll(a) < std::stoll(b); });
+  return names;
+}
+
+// One chunk's documents after tokenisation, ready for the LM.
+struct Prepared {
+  int64_t first_doc = 0;
+  std::vector<std::vector<int64_t>> ids;  // prompt token ids per document
+  std::vector<int64_t> labels;
+  CsrBow bow;
+  int64_t truncated = 0;
+  int64_t tokens = 0;
+};
+
+class ChunkPreparer {
+ public:
+  ChunkPreparer(const BuildLabelsOptions& o, const Vocab& vocab, const text::Tokenizer& tok,
+                const PromptTemplate& tmpl, const std::map<std::string, int64_t>& label_index)
+      : o_(o), vocab_(vocab), tok_(tok), tmpl_(tmpl), label_index_(label_index) {}
+
+  Prepared prepare(std::vector<Document> docs, int64_t first_doc) const {
+    Prepared p;
+    p.first_doc = first_doc;
+    BowBuilder bow(vocab_);
+    for (const auto& d : docs) {
+      bow.add_words(extract_words(d.text));
+      auto it = label_index_.find(d.label);
+      p.labels.push_back(d.has_label && it != label_index_.end() ? it->second : -1);
+      std::vector<int32_t> ids = encode(d.text, p.truncated);
+      p.tokens += static_cast<int64_t>(ids.size());
+      p.ids.emplace_back(ids.begin(), ids.end());
+    }
+    p.bow = bow.finish();
+    return p;
+  }
+
+ private:
+  std::vector<int32_t> encode(const std::string& text, int64_t& truncated) const {
+    std::vector<int32_t> ids = tok_.encode(render_prompt(tmpl_, text), /*add_special_tokens=*/true);
+    if (ids.empty()) input_error("the tokenizer produced no tokens for a prompt; check the checkpoint's tokenizer");
+    if (o_.max_tokens <= 0 || static_cast<int64_t>(ids.size()) <= o_.max_tokens) return ids;
+    // Keep the instruction and the "Topic:" suffix: shorten the document to the longest
+    // prefix (on a UTF-8 boundary) whose prompt fits, by binary search on its byte length.
+    ++truncated;
+    size_t lo = 0, hi = text.size();
+    std::vector<int32_t> best = tok_.encode(render_prompt(tmpl_, ""), true);
+    if (static_cast<int64_t>(best.size()) > o_.max_tokens)
+      usage_error("--max-tokens ", o_.max_tokens, " is smaller than the prompt without a document (", best.size(),
+                  " tokens)");
+    while (lo < hi) {
+      size_t mid = (lo + hi + 1) / 2;
+      while (mid > lo && (static_cast<unsigned char>(text[mid]) & 0xC0) == 0x80) --mid;  // code-point start
+      if (mid == lo) break;
+      auto cand = tok_.encode(render_prompt(tmpl_, std::string_view(text).substr(0, mid)), true);
+      if (static_cast<int64_t>(cand.size()) <= o_.max_tokens) {
+        lo = mid;
+        best = std::move(cand);
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return best;
+  }
+
+  const BuildLabelsOptions& o_;
+  const Vocab& vocab_;
+  const text::Tokenizer& tok_;
+  const PromptTemplate& tmpl_;
+  const std::map<std::string, int64_t>& label_index_;
+};
+
+// Length-sorted token-budget batches; results scattered back to chunk order.
+labels::Chunk run_lm(const lm::CausalLM& model, const Prepared& p, const at::Tensor& word_ids,
+                     const BuildLabelsOptions& o) {
+  const int64_t n = static_cast<int64_t>(p.ids.size());
+  std::vector<int64_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return p.ids[a].size() > p.ids[b].size(); });
+  const int64_t V = word_ids.size(0), H = model.config().hidden_size;
+  at::Tensor soft = torch::empty({n, V}, torch::kFloat);     // [n, V]
+  at::Tensor hidden = torch::empty({n, H}, torch::kFloat);   // [n, H]
+  at::Tensor next = torch::empty({n}, torch::kLong);         // [n]
+  lm::ForwardOptions fo;
+  size_t i = 0;
+  while (i < order.size()) {
+    // The longest sequence comes first, so the padded size of a batch is its first length × count.
+    const int64_t longest = static_cast<int64_t>(p.ids[order[i]].size());
+    int64_t count = std::max<int64_t>(1, o.batch_tokens / std::max<int64_t>(1, longest));
+    count = std::min<int64_t>(count, static_cast<int64_t>(order.size() - i));
+    std::vector<std::vector<int64_t>> batch;
+    for (int64_t j = 0; j < count; ++j) batch.push_back(p.ids[order[i + j]]);
+    lm::ForwardResult r = model.forward(batch, fo);  // last_logits [b, V_lm], last_hidden [b, H]
+    at::Tensor idx = torch::from_blob(order.data() + i, {count}, torch::kLong).clone();
+    soft.index_copy_(0, idx, r.last_logits.index_select(1, word_ids));
+    hidden.index_copy_(0, idx, r.last_hidden);
+    next.index_copy_(0, idx, r.last_logits.argmax(1));
+    i += static_cast<size_t>(count);
+  }
+  labels::Chunk c;
+  c.soft_labels = soft;
+  c.hidden = o.hidden_dtype == "bfloat16" ? hidden.to(torch::kBFloat16) : hidden;
+  c.bow_indptr = torch::tensor(p.bow.indptr, torch::kLong);
+  c.bow_indices = torch::tensor(p.bow.indices, torch::kInt);
+  c.bow_counts = torch::tensor(p.bow.counts, torch::kFloat);
+  c.labels = torch::tensor(p.labels, torch::kLong);
+  c.doc_index = torch::arange(p.first_doc, p.first_doc + n, torch::kLong);
+  std::vector<int32_t> lens;
+  for (const auto& s : p.ids) lens.push_back(static_cast<int32_t>(s.size()));
+  c.prompt_tokens = torch::tensor(lens, torch::kInt);
+  c.next_token = next;
+  return c;
+}
+
+json file_identity(const std::string& path) {
+  return path_exists(path) ? json{{"file", path}, {"sha256", sha256_file(path)}} : json(nullptr);
+}
+
+class Progress {
+ public:
+  Progress(int64_t total, int64_t done) : total_(total), done_(done), start_done_(done), tty_(::isatty(2)) {}
+  void update(int64_t docs, int64_t tokens) {
+    done_ += docs;
+    tokens_ += tokens;
+    double s = seconds_since(start_);
+    double rate = s > 0 ? (done_ - start_done_) / s : 0;
+    double eta = rate > 0 ? (total_ - done_) / rate : 0;
+    if (tty_) {
+      int width = 30, filled = total_ ? static_cast<int>(width * done_ / total_) : width;
+      std::fprintf(stderr, "\r[%s%s] %lld/%lld docs  %.1f docs/s  %.0f tok/s  ETA %.0fs ",
+                   std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
+                   static_cast<long long>(done_), static_cast<long long>(total_), rate, s > 0 ? tokens_ / s : 0, eta);
+      if (done_ >= total_) std::fprintf(stderr, "\n");
+    } else {
+      spdlog::info("build-labels: {}/{} docs, {:.1f} docs/s, {:.0f} tokens/s, ETA {:.0f} s", done_, total_, rate,
+                   s > 0 ? tokens_ / s : 0, eta);
+    }
+  }
+
+ private:
+  int64_t total_, done_, start_done_, tokens_ = 0;
+  bool tty_;
+  Clock::time_point start_ = Clock::now();
+};
+
+}  // namespace
+
+void BuildLabelsOptions::validate() const {
+  if (corpus.empty()) usage_error("--corpus is required");
+  if (model.empty()) usage_error("--model is required (a Hugging Face checkpoint folder)");
+  if (out.empty()) usage_error("--out is required");
+  if (vocab.empty() && vocab_size <= 0) usage_error("--vocab-size must be > 0 (got ", vocab_size, ")");
+  if (batch_tokens <= 0) usage_error("--batch-tokens must be > 0 (got ", batch_tokens, ")");
+  if (max_tokens < 0) usage_error("--max-tokens must be >= 0 (got ", max_tokens, ")");
+  if (chunk_size <= 0) usage_error("--chunk-size must be > 0 (got ", chunk_size, ")");
+  if (hidden_dtype != "float32" && hidden_dtype != "bfloat16")
+    usage_error("--hidden-dtype must be float32 or bfloat16 (got '", hidden_dtype, "')");
+  if (layers != "last")
+    usage_error("--layers ", layers, ": only 'last' is stored in label stores in this version (use `ntm lm-run --layers all` to inspect every layer)");
+  parse_shard(shard);
+}
+
+BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& device_spec) {
+  const auto t0 = Clock::now();
+  o.validate();
+  if (!is_directory(o.model)) input_error("--model ", o.model, ": not a directory (expected a Hugging Face checkpoint folder)");
+  if (!path_exists(path_join(o.model, "config.json")))
+    input_error("--model ", o.model, ": no config.json in the folder (expected a Hugging Face checkpoint: config.json, "
+                "model.safetensors or model.safetensors.index.json, tokenizer.json or tokenizer.model)");
+  const auto [shard_i, shard_n] = parse_shard(o.shard);
+
+  // Pass 1: count documents and collect label names (cheap next to the LM).
+  std::map<std::string, int64_t> label_counts;
+  int64_t num_docs = 0;
+  bool has_labels = false;
+  {
+    auto reader = CorpusReader::open(o.corpus, corpus_options(o));
+    has_labels = reader->has_labels();
+    Document d;
+    while (reader->next(d)) {
+      ++num_docs;
+      if (d.has_label) ++label_counts[d.label];
+    }
+  }
+  if (num_docs == 0) input_error(o.corpus, ": the corpus holds no documents");
+  std::vector<std::string> label_names = order_labels(label_counts);
+  std::map<std::string, int64_t> label_index;
+  for (size_t i = 0; i < label_names.size(); ++i) label_index[label_names[i]] = static_cast<int64_t>(i);
+
+  // Vocabulary.
+  Vocab vocab;
+  if (!o.vocab.empty()) {
+    vocab = Vocab::load(o.vocab);
+  } else {
+    VocabBuildOptions vo;
+    vo.corpus = o.corpus;
+    vo.size = o.vocab_size;
+    vo.format = o.format;
+    vo.text_column = o.text_column;
+    vo.label_column = o.label_column;
+    vo.on_bad_row = o.on_bad_row;
+    vocab = build_vocab(vo).vocab;
+    spdlog::info("build-labels: built a vocabulary of {} words from {}", vocab.size(), o.corpus);
+  }
+
+  // Tokenizer, word -> token mapping, prompt.
+  auto tok = text::load_tokenizer(o.model);
+  text::WordTokens wt = text::map_words_to_tokens(*tok, vocab.words());
+  PromptTemplate tmpl = load_prompt_template(o.prompt);
+
+  // The LM.
+  lm::LoadOptions lo;
+  lo.dtype = o.dtype;
+  lo.device = resolve_device(device_spec);
+  auto model = lm::CausalLM::load(o.model, lo);
+  const int64_t V_lm = model->config().vocab_size;
+  for (size_t i = 0; i < wt.token_ids.size(); ++i)
+    if (wt.token_ids[i] < 0 || wt.token_ids[i] >= V_lm)
+      input_error("vocabulary word '", vocab.word(i), "' maps to token ", wt.token_ids[i], ", outside the LM's vocabulary (",
+                  V_lm, "); the tokenizer does not match the checkpoint");
+  std::vector<int64_t> word_ids64(wt.token_ids.begin(), wt.token_ids.end());
+  at::Tensor word_ids = torch::tensor(word_ids64, torch::kLong);  // [V]
+
+  // Shard: a contiguous range of whole chunks, so shards merge into exactly the unsharded store.
+  const int64_t num_chunks = (num_docs + o.chunk_size - 1) / o.chunk_size;
+  const int64_t first_chunk = num_chunks * shard_i / shard_n, end_chunk = num_chunks * (shard_i + 1) / shard_n;
+  const int64_t shard_begin = std::min(num_docs, first_chunk * o.chunk_size);
+  const int64_t shard_end = std::min(num_docs, end_chunk * o.chunk_size);
+  if (shard_begin >= shard_end)
+    usage_error("--shard ", o.shard, ": this shard is empty (", num_docs, " documents in ", num_chunks,
+                " chunks of --chunk-size ", o.chunk_size, "); use fewer shards or a smaller --chunk-size");
+
+  labels::StoreMeta meta;
+  meta.vocab = vocab.words();
+  meta.vocab_hash = vocab.hash();
+  meta.label_names = label_names;
+  meta.hidden_size = model->config().hidden_size;
+  meta.hidden_dtype = o.hidden_dtype;
+  json weights = json::array();
+  meta.lm = {{"path", o.model},
+             {"model_type", model->config().model_type},
+             {"config", file_identity(path_join(o.model, "config.json"))},
+             {"dtype", c10::toString(model->dtype())},
+             {"vocab_size", V_lm},
+             {"hidden_size", model->config().hidden_size},
+             {"num_layers", model->config().num_layers}};
+  meta.prompt = {{"template", tmpl.name},
+                 {"instruction", tmpl.instruction},
+                 {"text", tmpl.text},
+                 {"sha256", sha256_hex(tmpl.text + "\n" + tmpl.instruction)},
+                 {"tokenizer", tok->source()},
+                 {"tokenizer_kind", tok->kind()},
+                 {"max_tokens", o.max_tokens}};
+  meta.corpus = {{"path", o.corpus},
+                 {"sha256", sha256_file(o.corpus)},
+                 {"num_docs", num_docs},
+                 {"text_column", o.text_column},
+                 {"label_column", has_labels ? o.label_column : ""}};
+  meta.extra = {{"shard", {{"index", shard_i}, {"count", shard_n}, {"first_doc", shard_begin}, {"end_doc", shard_end}}},
+                {"chunk_size", o.chunk_size},
+                {"word_tokens", word_ids64},
+                {"word_token_report", text::to_json(wt.report)}};
+  meta.config = json(o);
+
+  labels::LabelStoreWriter writer(o.out, meta, o.resume);
+  write_file_atomic(path_join(o.out, "word_tokens.json"),
+                    json{{"words", vocab.words()}, {"token_ids", word_ids64}, {"report", text::to_json(wt.report)}}.dump(1) + "\n");
+  if (o.vocab.empty()) vocab.save(path_join(o.out, "vocab.json"));
+
+  // Documents are stored relative to the shard (doc_index 0 = corpus row shard_begin); resume
+  // continues after the committed documents, which always end on a chunk boundary.
+  const int64_t committed = writer.committed_docs();
+  if (committed % o.chunk_size != 0 && shard_begin + committed != shard_end)
+    input_error(o.out, ": holds ", committed, " documents, not a multiple of --chunk-size ", o.chunk_size,
+                "; resume with the --chunk-size of the original run");
+  BuildLabelsReport report;
+  if (writer.complete()) {
+    spdlog::info("build-labels: {} is already complete ({} documents)", o.out, committed);
+    report.num_docs = 0;
+    return report;
+  }
+  const int64_t start = shard_begin + committed;
+  spdlog::info("build-labels: {} documents (rows {}..{} of {}), vocab {} words, LM {} ({}, {}), device {}",
+               shard_end - start, start, shard_end - 1, num_docs, vocab.size(), o.model, model->config().model_type,
+               c10::toString(model->dtype()), lo.device.str());
+  if (wt.report.words_in_collisions > 0)
+    spdlog::warn("build-labels: {} vocabulary words share their first LM token with another word (identical soft-label "
+                 "logits); see {}/word_tokens.json",
+                 wt.report.words_in_collisions, o.out);
+
+  auto reader = CorpusReader::open(o.corpus, corpus_options(o));
+  Document doc;
+  int64_t row = 0;
+  while (row < start && reader->next(doc)) ++row;
+
+  ChunkPreparer preparer(o, vocab, *tok, tmpl, label_index);
+  auto read_chunk = [&](int64_t first) {
+    std::vector<Document> docs;
+    const int64_t n = std::min(o.chunk_size, shard_end - first);
+    docs.reserve(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) {
+      if (!reader->next(doc)) input_error(o.corpus, ": ended after ", first + i, " documents; it changed since pass 1?");
+      docs.push_back(std::move(doc));
+    }
+    return docs;
+  };
+  Progress progress(shard_end - shard_begin, committed);
+  // Fault injection for tests: SIGKILL this process after N chunks of this run are committed.
+  const char* kill_env = std::getenv("NTM_FAULT_KILL_AFTER_CHUNKS");
+  const int64_t kill_after = kill_env ? std::atoll(kill_env) : 0;
+  int64_t chunks_done = 0;
+  // Pipeline: the next chunk is read, tokenised and bag-of-worded while the LM runs.
+  std::future<Prepared> next;
+  auto launch = [&](int64_t first) {
+    next = std::async(std::launch::async,
+                      [&, first, docs = read_chunk(first)]() mutable { return preparer.prepare(std::move(docs), first - shard_begin); });
+  };
+  int64_t pos = start;
+  if (pos < shard_end) launch(pos);
+  while (pos < shard_end) {
+    Prepared p = next.get();
+    const int64_t n = static_cast<int64_t>(p.ids.size());
+    pos += n;
+    if (pos < shard_end) launch(pos);
+    labels::Chunk c = run_lm(*model, p, word_ids, o);
+    writer.append(c);
+    if (kill_after > 0 && ++chunks_done == kill_after) ::raise(SIGKILL);
+    report.num_docs += n;
+    report.tokens += p.tokens;
+    report.truncated += p.truncated;
+    progress.update(n, p.tokens);
+  }
+  writer.finish();
+  if (report.truncated) spdlog::info("build-labels: --max-tokens shortened {} documents", report.truncated);
+  report.seconds = seconds_since(t0);
+  spdlog::info("build-labels: wrote {} documents ({} prompt tokens) to {} in {:.1f} s", report.num_docs, report.tokens,
+               o.out, report.seconds);
+  return report;
+}
+
+}  // namespace ntm
