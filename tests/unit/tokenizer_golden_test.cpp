@@ -123,3 +123,17 @@ TEST_CASE("tokenizer: e2e fixture prompts give the reference input_ids and word 
   }
   CHECK(tok->eos_id() == 0);
 }
+
+TEST_CASE("tokenizer: GPT-2 encoder.json + vocab.bpe", "[unit][golden][tokenizer]") {
+  std::string dir = asset_dir("gpt2");
+  if (!std::ifstream(dir + "/encoder.json").good()) {
+    WARN("skipped: " << dir << " is missing; run scripts/fetch-test-assets.sh");
+    return;
+  }
+  auto tok = ntm::text::load_tokenizer(dir);
+  // Well-known GPT-2 ids (tiktoken / HF GPT2Tokenizer).
+  CHECK(tok->encode("Hello world", false) == std::vector<int32_t>{15496, 995});
+  CHECK(tok->encode("Hello world<|endoftext|>", true) == std::vector<int32_t>{15496, 995, 50256});
+  CHECK(tok->vocab_size() == 50257);
+  CHECK(tok->decode({15496, 995}) == "Hello world");
+}
