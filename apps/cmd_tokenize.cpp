@@ -52,7 +52,7 @@ void setup_tokenize(CLI::App& sub, CommandContext& ctx) {
       double s = st.encode_seconds > 0 ? st.encode_seconds : 1e-9;
       std::cerr << "tokenize: " << st.lines << " texts, " << st.text_bytes << " bytes, " << st.tokens
                 << " tokens; encode " << s << " s = " << st.lines / s << " texts/s, " << st.text_bytes / s / 1e6
-                << " MB/s\n";
+                << " MB/s; cpu " << st.encode_cpu_seconds << " s\n";
     }
     return 0;
   };
