@@ -17,14 +17,17 @@ struct TokenizeOptions {
   std::string input;
   bool add_special_tokens = false;
   std::string tokenizer = "auto";
+  std::string add_bos = "auto";
   bool stats = false;
   void validate() const {
     if (model.empty()) usage_error("--model: required (a folder with tokenizer.json or tokenizer.model)");
     if (tokenizer != "auto" && tokenizer != "json" && tokenizer != "spm")
       usage_error("--tokenizer: expected auto, json or spm, got '", tokenizer, "'");
+    if (add_bos != "auto" && add_bos != "yes" && add_bos != "no")
+      usage_error("--add-bos: expected auto, yes or no, got '", add_bos, "'");
   }
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TokenizeOptions, model, input, add_special_tokens, tokenizer, stats)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TokenizeOptions, model, input, add_special_tokens, tokenizer, add_bos, stats)
 
 void setup_tokenize(CLI::App& sub, CommandContext& ctx) {
   auto opts = std::make_shared<TokenizeOptions>();
@@ -33,11 +36,13 @@ void setup_tokenize(CLI::App& sub, CommandContext& ctx) {
   binder->add("input", opts->input, "file with one JSON string per line (default: stdin)");
   binder->add("add_special_tokens", opts->add_special_tokens, "add BOS/EOS as the tokenizer does by default");
   binder->add("tokenizer", opts->tokenizer, "auto|json|spm: force tokenizer.json or tokenizer.model");
+  binder->add("add_bos", opts->add_bos, "auto|yes|no: force BOS on/off with --add-special-tokens");
   binder->add("stats", opts->stats, "print lines, bytes, tokens and encode throughput to stderr");
   ctx.run = [opts, binder] {
     if (!resolve_options(*binder, *opts)) return 0;
     text::TokenizerLoadOptions lo;
     lo.engine = opts->tokenizer;
+    lo.add_bos = opts->add_bos;
     auto tok = text::load_tokenizer(opts->model, lo);
     std::ios::sync_with_stdio(false);
     text::TokenizeStats st;
@@ -52,7 +57,7 @@ void setup_tokenize(CLI::App& sub, CommandContext& ctx) {
       double s = st.encode_seconds > 0 ? st.encode_seconds : 1e-9;
       std::cerr << "tokenize: " << st.lines << " texts, " << st.text_bytes << " bytes, " << st.tokens
                 << " tokens; encode " << s << " s = " << st.lines / s << " texts/s, " << st.text_bytes / s / 1e6
-                << " MB/s\n";
+                << " MB/s; cpu " << st.encode_cpu_seconds << " s\n";
     }
     return 0;
   };

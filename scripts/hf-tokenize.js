@@ -6,7 +6,7 @@
 //       one JSON array of ids per input line (a JSON string per line)
 //   node scripts/hf-tokenize.js bench TOKENIZER_JSON TEXTS_JSONL [--batch N]
 //       times encodeBatch over all texts (run with RAYON_NUM_THREADS=1 for one thread);
-//       prints "docs bytes seconds"
+//       prints "docs bytes wall_seconds cpu_seconds tokens" (cpu: the whole process, all threads)
 //   node scripts/hf-tokenize.js gpt2-json ENCODER_JSON VOCAB_BPE OUT_TOKENIZER_JSON
 //       writes a tokenizer.json equivalent to GPT2TokenizerFast from encoder.json + vocab.bpe
 //   node scripts/hf-tokenize.js tsv2jsonl OUT_JSONL FILE.tsv...
@@ -48,13 +48,15 @@ async function bench(tokJson, textsFile, batch) {
   const bytes = texts.reduce((s, t) => s + Buffer.byteLength(t, 'utf8'), 0);
   await tok.encodeBatch(texts.slice(0, 64), { addSpecialTokens: false });  // warm up
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   let n = 0;
   for (let i = 0; i < texts.length; i += batch) {
     const encs = await tok.encodeBatch(texts.slice(i, i + batch), { addSpecialTokens: false });
     for (const e of encs) n += e.getIds().length;
   }
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(`${texts.length} ${bytes} ${s} ${n}`);
+  const c = process.cpuUsage(c0);
+  console.log(`${texts.length} ${bytes} ${s} ${(c.user + c.system) / 1e6} ${n}`);
 }
 
 function gpt2Json(encoderFile, bpeFile, outFile) {

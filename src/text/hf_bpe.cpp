@@ -222,9 +222,7 @@ void BpeModel::merge_word(const std::string& w, std::vector<int32_t>& out) const
   if (symbols.empty()) return;
   symbols.back().next = -1;
 
-  thread_local std::vector<MergeItem> heap_storage;
-  heap_storage.clear();
-  std::priority_queue<MergeItem> queue(std::less<MergeItem>(), std::move(heap_storage));
+  std::priority_queue<MergeItem> queue;
   for (size_t k = 0; k + 1 < symbols.size(); ++k) {
     const PairMap::Value* m = merges_.get(symbols[k].id, symbols[k + 1].id);
     if (m) queue.push(MergeItem{m->rank, static_cast<int32_t>(k), m->new_id});

@@ -131,12 +131,11 @@ void Regex::find_all(std::string_view s, std::vector<std::pair<size_t, size_t>>&
       pos += utf8_len(static_cast<unsigned char>(s[pos]));
       continue;
     }
+    // An empty match is found again by the next search from `end`, which then steps past it
+    // through last_match_end (onig's FindMatches does the same).
     out.emplace_back(start, end);
     last_match_end = end;
     pos = end;
-    if (start == end) {  // an empty match not adjacent to the previous one: step past it next time
-      // (the next search from `end` would find it again and skip it through last_match_end)
-    }
   }
 }
 

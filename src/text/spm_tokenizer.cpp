@@ -14,7 +14,6 @@
 #include "ntm/text/tokenizer.h"
 #include "ntm/util/fs.h"
 #include "ntm_build_info.h"
-#include "text/flat_map.h"
 #include "text/tokenizer_config.h"
 #include "text/utf8.h"
 
@@ -128,7 +127,7 @@ class SpmModel {
 
 class SpmTokenizer : public Tokenizer {
  public:
-  SpmTokenizer(const std::string& path, const TokenizerConfig& cfg) : cfg_(cfg) {
+  SpmTokenizer(const std::string& path, const TokenizerConfig& cfg) {
     std::string proto = read_file(path);
     std::string problem = spm_proto_problem(proto);
     if (!problem.empty())
@@ -253,7 +252,6 @@ class SpmTokenizer : public Tokenizer {
     ids.insert(ids.end(), tmp.begin() + skip, tmp.end());
   }
 
-  TokenizerConfig cfg_;
   std::unique_ptr<SpmModel> model_, no_prefix_model_;
   std::vector<std::string> pieces_, specials_;
   bool legacy_ = true, add_prefix_space_ = true, add_bos_ = true, add_eos_ = false;

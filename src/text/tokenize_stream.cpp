@@ -1,5 +1,7 @@
 #include "ntm/text/tokenize_stream.h"
 
+#include <time.h>
+
 #include <chrono>
 #include <cstdio>
 #include <istream>
@@ -10,6 +12,13 @@
 #include "ntm/error.h"
 
 namespace ntm::text {
+namespace {
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+}  // namespace
 
 TokenizeStats tokenize_stream(const Tokenizer& tok, std::istream& in, std::ostream& out, bool add_special_tokens,
                               const std::string& input_name) {
@@ -30,7 +39,9 @@ TokenizeStats tokenize_stream(const Tokenizer& tok, std::istream& in, std::ostre
                   " (write each text as \"...\" on its own line)");
     const std::string& text = j.get_ref<const std::string&>();
     auto t0 = std::chrono::steady_clock::now();
+    double c0 = thread_cpu_seconds();
     std::vector<int32_t> ids = tok.encode(text, add_special_tokens);
+    st.encode_cpu_seconds += thread_cpu_seconds() - c0;
     st.encode_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     st.text_bytes += text.size();
     st.tokens += ids.size();

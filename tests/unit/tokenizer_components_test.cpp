@@ -1,4 +1,5 @@
 // Pieces of the tokenizer.json engine against hand-computed expectations, and bad input.
+#include <algorithm>
 #include <fstream>
 
 #include "catch.h"
@@ -191,4 +192,15 @@ TEST_CASE("tokenizer: ntm tokenize prints ids per line and exits 2 on bad input"
   r = ntm::test::run_ntm("tokenize --model " + dir.path() + " --input " + (dir / "in.jsonl"));
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("ntm: error:") != std::string::npos);
+  // Truncated tokenizer.json and a tokenizer.model that is not protobuf: exit 2, one line.
+  ntm::write_file_atomic(dir / "tokenizer.json", json_text.substr(0, 100));
+  r = ntm::test::run_ntm("tokenize --model " + dir.path() + " --input " + (dir / "in.jsonl"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("invalid JSON") != std::string::npos);
+  ntm::test::TempDir spm;
+  ntm::write_file_atomic(spm / "tokenizer.model", std::string("\x0a\xff\xff\xff garbage"));
+  r = ntm::test::run_ntm("tokenize --model " + spm.path() + " --input " + (dir / "in.jsonl"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("not a SentencePiece model") != std::string::npos);
+  CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
 }

@@ -97,6 +97,17 @@ TEST_CASE("tokenizer: special ids and lengths come from tokenizer_config.json", 
   CHECK(q->eos_id() == 151645);
   CHECK(q->model_max_length() > 0);
   CHECK(q->kind() == "tokenizer.json");
+  // add_bos override: this Llama-3 copy's ByteLevel post-processor adds no BOS; "yes" forces it.
+  if (have_asset("llama3")) {
+    ntm::text::TokenizerLoadOptions lo;
+    lo.add_bos = "yes";
+    auto l3 = ntm::text::load_tokenizer(asset_dir("llama3"), lo);
+    CHECK(l3->bos_id() == 128000);
+    CHECK(l3->encode("Hello world", true) == std::vector<int32_t>{128000, 9906, 1917});
+    CHECK(l3->encode("Hello world", false) == std::vector<int32_t>{9906, 1917});
+    lo.add_bos = "no";
+    CHECK(ntm::text::load_tokenizer(asset_dir("llama2"), lo)->encode("Hello", true).front() != 1);
+  }
 }
 
 TEST_CASE("tokenizer: e2e fixture prompts give the reference input_ids and word tokens", "[unit][golden][tokenizer]") {
@@ -122,4 +133,18 @@ TEST_CASE("tokenizer: e2e fixture prompts give the reference input_ids and word 
     CHECK(w[0] == first[i].get<int32_t>());
   }
   CHECK(tok->eos_id() == 0);
+}
+
+TEST_CASE("tokenizer: GPT-2 encoder.json + vocab.bpe", "[unit][golden][tokenizer]") {
+  std::string dir = asset_dir("gpt2");
+  if (!std::ifstream(dir + "/encoder.json").good()) {
+    WARN("skipped: " << dir << " is missing; run scripts/fetch-test-assets.sh");
+    return;
+  }
+  auto tok = ntm::text::load_tokenizer(dir);
+  // Well-known GPT-2 ids (tiktoken / HF GPT2Tokenizer).
+  CHECK(tok->encode("Hello world", false) == std::vector<int32_t>{15496, 995});
+  CHECK(tok->encode("Hello world<|endoftext|>", true) == std::vector<int32_t>{15496, 995, 50256});
+  CHECK(tok->vocab_size() == 50257);
+  CHECK(tok->decode({15496, 995}) == "Hello world");
 }

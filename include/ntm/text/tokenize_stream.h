@@ -12,7 +12,8 @@ struct TokenizeStats {
   uint64_t lines = 0;
   uint64_t text_bytes = 0;
   uint64_t tokens = 0;
-  double encode_seconds = 0;  // time inside Tokenizer::encode only
+  double encode_seconds = 0;      // wall time inside Tokenizer::encode only
+  double encode_cpu_seconds = 0;  // CPU time of this thread inside Tokenizer::encode
 };
 
 // Reads one JSON string per line from in (input_name for errors: "<name>:<line>: ..."), writes

@@ -65,6 +65,11 @@ class Tokenizer {
 struct TokenizerLoadOptions {
   // "auto" (tokenizer.json, else tokenizer.model), "json" or "spm".
   std::string engine = "auto";
+  // What encode(text, add_special_tokens=true) does about BOS: "auto" = what the tokenizer does
+  // (post-processor / tokenizer_config.json), "yes" = make sure ids start with bos_id (copies of
+  // one checkpoint's tokenizer.json differ: Meta's Llama-3 adds <|begin_of_text|>, others do
+  // not), "no" = never start with it.
+  std::string add_bos = "auto";
 };
 
 // Loads the tokenizer of a Hugging Face model folder. input_error (one line naming the file)
