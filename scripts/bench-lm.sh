@@ -47,7 +47,7 @@ ntm_tps() { grep -o 'lm-run: forward of .*tokens/s' "$1" | tail -1 | sed -E 's/.
 N_CPU=${NTM_BENCH_CPU_PROMPTS:-12}
 $PY scripts/lm/make_prompts.py "$DIR/cpu.jsonl" "$N_CPU" --seed 1 >&2
 echo "bench-lm: ntm on CPU ($(nproc) cores), $N_CPU prompts" >&2
-/usr/bin/time -v "$NTM" --device cpu lm-run --model "$MODEL" --input "$DIR/cpu.jsonl" --out "$DIR/cpu.out.safetensors" \
+/usr/bin/time -v "$NTM" --device cpu --threads "$(nproc)" lm-run --model "$MODEL" --input "$DIR/cpu.jsonl" --out "$DIR/cpu.out.safetensors" \
   --batch-tokens "${NTM_BENCH_BATCH_TOKENS:-4096}" >"$DIR/cpu.log" 2>&1 || { cat "$DIR/cpu.log" >&2; exit 1; }
 cpu_tps=$(ntm_tps "$DIR/cpu.log")
 cpu_rss=$(grep 'Maximum resident set size' "$DIR/cpu.log" | awk '{printf "%.2f", $NF / 1048576}')

@@ -21,7 +21,7 @@ void LmRunOptions::validate() const {
   if (layers != "last" && layers != "all") usage_error("--layers: expected 'last' or 'all' (got '", layers, "')");
   if (dtype != "auto" && dtype != "float32" && dtype != "bfloat16" && dtype != "float16")
     usage_error("--dtype: unknown value '", dtype, "' (use auto, float32, bfloat16 or float16)");
-  if (batch_tokens <= 0) usage_error("--batch-tokens must be positive (got ", batch_tokens, ")");
+  if (batch_tokens < 0) usage_error("--batch-tokens must be >= 0 (0 = automatic; got ", batch_tokens, ")");
 }
 
 std::vector<std::vector<int64_t>> read_token_lines(const std::string& path) {
@@ -74,7 +74,8 @@ void lm_run(const LmRunOptions& opts, c10::Device device) {
   int64_t tokens = 0;
   for (const auto& s : seqs) tokens += static_cast<int64_t>(s.size());
   auto t0 = std::chrono::steady_clock::now();
-  ForwardResult r = lm->run(seqs, fo, opts.batch_tokens);
+  const int64_t budget = opts.batch_tokens > 0 ? opts.batch_tokens : (device.is_cuda() ? 32768 : 4096);
+  ForwardResult r = lm->run(seqs, fo, budget);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   spdlog::info("lm-run: forward of {} sequences, {} tokens in {:.3f}s = {:.1f} tokens/s", seqs.size(), tokens, secs,
                secs > 0 ? static_cast<double>(tokens) / secs : 0.0);

@@ -1,5 +1,7 @@
 // [lm][cuda] the CUDA paths (SDPA with is_causal, band masks, bf16) against the fixtures and the
 // CPU path. Skipped with a warning when no CUDA device is usable (the Debian CPU build).
+#include <torch/version.h>
+
 #include <filesystem>
 #include <fstream>
 

@@ -16,7 +16,7 @@ struct LmRunOptions {
   std::string out;             // output .safetensors
   std::string dtype = "auto";  // auto | float32 | bfloat16 | float16
   std::string layers = "last"; // last | all (adds all_layers_last_hidden [L+1, N, H])
-  int64_t batch_tokens = 8192; // padded tokens (B x T_max) per forward batch
+  int64_t batch_tokens = 0;    // padded tokens (B x T_max) per forward batch; 0 = 4096 on CPU, 32768 on CUDA
   void validate() const;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LmRunOptions, model, input, out, dtype, layers, batch_tokens)
