@@ -17,6 +17,7 @@ const ntm::cli::Command kCommands[] = {
     {"train", "train topic models (DSL-ProdLDA, baselines) from a label store", ntm::cli::setup_train},
     {"eval", "score topics and document-topic matrices (coherence, diversity, clustering, retrieval)",
      ntm::cli::setup_eval},
+    {"compare", "print one results table (mean ± std) of several ntm eval outputs", ntm::cli::setup_compare},
 };
 
 }  // namespace
