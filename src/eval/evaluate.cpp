@@ -247,36 +247,34 @@ json run_eval(const EvalOptions& opt, const std::string& device_spec) {
 }
 
 std::string metrics_table(const json& doc) {
-  std::vector<std::string> keys = doc.at("metric_keys").get<std::vector<std::string>>();
-  std::ostringstream os;
-  size_t name_w = 12;
-  for (const auto& s : doc.at("seeds")) name_w = std::max(name_w, s.at("name").get<std::string>().size());
-  std::vector<size_t> widths;
-  os << std::left << std::setw(static_cast<int>(name_w)) << "seed";
-  for (const auto& k : keys) {
-    widths.push_back(std::max<size_t>(k.size(), 15));
-    os << "  " << std::right << std::setw(static_cast<int>(widths.back())) << k;
-  }
-  os << "\n";
+  // One row per metric; one column per seed, then mean ± std when there are several seeds.
+  const std::vector<std::string> keys = doc.at("metric_keys").get<std::vector<std::string>>();
+  const auto& seeds = doc.at("seeds");
+  const bool agg = seeds.size() > 1;
   auto fmt = [](double v) {
     std::ostringstream f;
     f << std::fixed << std::setprecision(4) << v;
     return f.str();
   };
-  for (const auto& s : doc.at("seeds")) {
-    os << std::left << std::setw(static_cast<int>(name_w)) << s.at("name").get<std::string>();
-    for (size_t i = 0; i < keys.size(); ++i) {
-      const auto& m = s.at("metrics");
-      os << "  " << std::right << std::setw(static_cast<int>(widths[i])) << (m.contains(keys[i]) ? fmt(m[keys[i]].get<double>()) : "-");
+  size_t key_w = 6;
+  for (const auto& k : keys) key_w = std::max(key_w, k.size());
+  std::vector<size_t> col_w;
+  for (const auto& s : seeds) col_w.push_back(std::max<size_t>(s.at("name").get<std::string>().size(), 8));
+  std::ostringstream os;
+  os << std::left << std::setw(static_cast<int>(key_w)) << "metric";
+  for (size_t i = 0; i < seeds.size(); ++i)
+    os << "  " << std::right << std::setw(static_cast<int>(col_w[i])) << seeds[i].at("name").get<std::string>();
+  if (agg) os << "  " << std::right << std::setw(18) << "mean ± std";  // "±" is 2 bytes, 1 column
+  os << "\n";
+  for (const auto& k : keys) {
+    os << std::left << std::setw(static_cast<int>(key_w)) << k;
+    for (size_t i = 0; i < seeds.size(); ++i) {
+      const auto& m = seeds[i].at("metrics");
+      os << "  " << std::right << std::setw(static_cast<int>(col_w[i])) << (m.contains(k) ? fmt(m[k].get<double>()) : "-");
     }
-    os << "\n";
-  }
-  if (doc.at("seeds").size() > 1) {
-    os << std::left << std::setw(static_cast<int>(name_w)) << "mean ± std";
-    for (size_t i = 0; i < keys.size(); ++i) {
-      const auto& a = doc.at("aggregate").at(keys[i]);
-      os << "  " << std::right << std::setw(static_cast<int>(widths[i]) + 1)  // "±" is 2 bytes, 1 column
-         << fmt(a.at("mean").get<double>()) + "±" + fmt(a.at("std").get<double>()).substr(0, 5);
+    if (agg) {
+      const auto& a = doc.at("aggregate").at(k);
+      os << "  " << std::right << std::setw(18) << fmt(a.at("mean").get<double>()) + " ± " + fmt(a.at("std").get<double>());
     }
     os << "\n";
   }

@@ -98,7 +98,7 @@ std::string metric_table(const json& doc) {
 // One topic: horizontal bars of its top words' weights.
 std::string topic_chart(size_t k, const std::vector<std::string>& words, const std::vector<double>& weights,
                         bool have_weights) {
-  const int row = 18, label_w = 110, bar_w = 150, top = 4;
+  const int row = 18, label_w = 96, bar_w = 128, top = 4;
   const int h = top + row * static_cast<int>(words.size()) + 4;
   double wmax = 0;
   for (double w : weights) wmax = std::max(wmax, w);
@@ -123,7 +123,7 @@ std::string topic_chart(size_t k, const std::vector<std::string>& words, const s
 
 std::string sizes_chart(const std::vector<int64_t>& sizes) {
   const int K = static_cast<int>(sizes.size());
-  const int bw = std::max(8, std::min(36, 900 / std::max(K, 1))), gap = 3, h = 180, base = h - 24, left = 44;
+  const int bw = std::max(8, std::min(36, 900 / std::max(K, 1))), gap = 3, h = 196, base = h - 36, left = 44;
   int64_t mx = 1;
   for (auto s : sizes) mx = std::max(mx, s);
   std::ostringstream o;
@@ -133,6 +133,8 @@ std::string sizes_chart(const std::vector<int64_t>& sizes) {
     << "\" stroke=\"#888\"/>";
   o << "<text class=\"axis\" x=\"" << left - 4 << "\" y=\"14\" text-anchor=\"end\">" << mx << "</text>";
   o << "<text class=\"axis\" x=\"" << left - 4 << "\" y=\"" << base << "\" text-anchor=\"end\">0</text>";
+  o << "<text class=\"axis\" x=\"" << left + K * (bw + gap) / 2.0 << "\" y=\"" << h - 2
+    << "\" text-anchor=\"middle\">topic</text>";
   for (int k = 0; k < K; ++k) {
     const double bh = static_cast<double>(sizes[k]) / static_cast<double>(mx) * (base - 10);
     const int x = left + k * (bw + gap);
@@ -148,7 +150,7 @@ std::string sizes_chart(const std::vector<int64_t>& sizes) {
 
 std::string map_chart(const at::Tensor& coords, const std::vector<std::vector<std::string>>& topics,
                       const std::vector<int64_t>& sizes) {
-  const int W = 640, H = 480, pad = 60;
+  const int W = 820, H = 560, pad = 70;
   auto c = coords.to(torch::kFloat64).contiguous();
   const int64_t K = c.size(0);
   double xmin = 1e300, xmax = -1e300, ymin = 1e300, ymax = -1e300;
@@ -161,21 +163,52 @@ std::string map_chart(const at::Tensor& coords, const std::vector<std::vector<st
   const double sx = xmax > xmin ? (W - 2 * pad) / (xmax - xmin) : 1, sy = ymax > ymin ? (H - 2 * pad) / (ymax - ymin) : 1;
   int64_t smax = 1;
   for (auto s : sizes) smax = std::max(smax, s);
+  struct Box { double x0, y0, x1, y1; };
+  std::vector<Box> placed;
+  auto overlaps = [&](const Box& b) {
+    if (b.x0 < 2 || b.x1 > W - 2 || b.y0 < 2 || b.y1 > H - 2) return true;
+    for (const auto& p : placed)
+      if (b.x0 < p.x1 && p.x0 < b.x1 && b.y0 < p.y1 && p.y0 < b.y1) return true;
+    return false;
+  };
+  std::ostringstream circles, labels;
+  for (int64_t k = 0; k < K; ++k) {
+    const double x = pad + (c[k][0].item<double>() - xmin) * sx, y = H - pad - (c[k][1].item<double>() - ymin) * sy;
+    const double r = sizes.empty() ? 8 : 5 + 22 * std::sqrt(static_cast<double>(sizes[k]) / static_cast<double>(smax));
+    placed.push_back({x - r, y - r, x + r, y + r});
+  }
+  for (int64_t k = 0; k < K; ++k) {
+    const double x = pad + (c[k][0].item<double>() - xmin) * sx, y = H - pad - (c[k][1].item<double>() - ymin) * sy;
+    const double r = placed[k].x1 - x;
+    std::string label = "T" + std::to_string(k);
+    for (size_t i = 0; i < 2 && i < topics[k].size(); ++i) label += (i ? " " : ": ") + topics[k][i];
+    circles << "<circle cx=\"" << num(x, 1) << "\" cy=\"" << num(y, 1) << "\" r=\"" << num(r, 1) << "\" fill=\""
+            << topic_color(k) << "\" fill-opacity=\"0.55\" stroke=\"" << topic_color(k) << "\"><title>" << esc(label)
+            << "</title></circle>";
+    // Label: first free spot among above / below / right / left of the circle (else above).
+    const double tw = 5.6 * static_cast<double>(label.size()), th = 12;
+    const double cand[4][2] = {{x - tw / 2, y - r - 3 - th}, {x - tw / 2, y + r + 3}, {x + r + 4, y - th / 2},
+                               {x - r - 4 - tw, y - th / 2}};
+    Box box{cand[0][0], cand[0][1], cand[0][0] + tw, cand[0][1] + th};
+    for (const auto& cd : cand) {
+      Box b{cd[0], cd[1], cd[0] + tw, cd[1] + th};
+      if (!overlaps(b)) {
+        box = b;
+        break;
+      }
+    }
+    box.x0 = std::min(std::max(box.x0, 2.0), W - 2 - tw);
+    box.y0 = std::min(std::max(box.y0, 2.0), H - 2 - th);
+    box.x1 = box.x0 + tw;
+    box.y1 = box.y0 + th;
+    placed.push_back(box);
+    labels << "<text class=\"maplabel\" x=\"" << num(box.x0, 1) << "\" y=\"" << num(box.y0 + th - 2, 1) << "\">"
+           << esc(label) << "</text>";
+  }
   std::ostringstream o;
   o << "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H << "\">";
   o << "<rect x=\"0.5\" y=\"0.5\" width=\"" << W - 1 << "\" height=\"" << H - 1 << "\" fill=\"#fbfbfd\" stroke=\"#ddd\"/>";
-  for (int64_t k = 0; k < K; ++k) {
-    const double x = pad + (c[k][0].item<double>() - xmin) * sx, y = H - pad - (c[k][1].item<double>() - ymin) * sy;
-    const double r = sizes.empty() ? 8 : 5 + 20 * std::sqrt(static_cast<double>(sizes[k]) / static_cast<double>(smax));
-    std::string label = "T" + std::to_string(k);
-    for (size_t i = 0; i < 2 && i < topics[k].size(); ++i) label += (i ? " " : ": ") + topics[k][i];
-    o << "<circle cx=\"" << num(x, 1) << "\" cy=\"" << num(y, 1) << "\" r=\"" << num(r, 1) << "\" fill=\""
-      << topic_color(k) << "\" fill-opacity=\"0.55\" stroke=\"" << topic_color(k) << "\"><title>" << esc(label)
-      << "</title></circle>";
-    o << "<text class=\"maplabel\" x=\"" << num(x, 1) << "\" y=\"" << num(y - r - 3, 1) << "\" text-anchor=\"middle\">"
-      << esc(label) << "</text>";
-  }
-  o << "</svg>";
+  o << circles.str() << labels.str() << "</svg>";
   return o.str();
 }
 
@@ -193,8 +226,8 @@ std::string heatmap(const std::vector<int64_t>& assign, const std::vector<int64_
   auto name = [&](int64_t c) { return c < static_cast<int64_t>(names.size()) ? names[c] : std::to_string(c); };
   size_t longest = 1;
   for (int64_t c = 0; c < C; ++c) longest = std::max(longest, name(c).size());
-  const int cell = 22, left = 48, top = static_cast<int>(std::min<size_t>(longest, 28) * 6.5) + 12;
-  const int W = left + static_cast<int>(C) * cell + 10, H = top + static_cast<int>(K) * cell + 10;
+  const int cell = 26, left = 48, top = static_cast<int>(std::min<size_t>(longest, 28) * 6.5) + 12;
+  const int W = left + static_cast<int>(C) * cell + 150, H = std::max(top + static_cast<int>(K) * cell + 10, top + 150);
   std::ostringstream o;
   o << "<svg class=\"heat\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H << "\">";
   for (int64_t c = 0; c < C; ++c) {
@@ -214,6 +247,13 @@ std::string heatmap(const std::vector<int64_t>& assign, const std::vector<int64_
         << n[k * C + c] << " documents (" << num(100 * frac, 1) << "% of the topic)</title></rect>";
     }
   }
+  // Legend: share of the topic's documents.
+  const int lx = left + static_cast<int>(C) * cell + 30;
+  for (int i = 0; i <= 10; ++i)
+    o << "<rect x=\"" << lx << "\" y=\"" << top + (10 - i) * 12 << "\" width=\"16\" height=\"12\" fill=\""
+      << heat_color(i / 10.0) << "\"/>";
+  o << "<text class=\"axis\" x=\"" << lx + 22 << "\" y=\"" << top + 10 << "\">100%</text>";
+  o << "<text class=\"axis\" x=\"" << lx + 22 << "\" y=\"" << top + 130 << "\">0%</text>";
   o << "</svg>";
   return o.str();
 }
