@@ -1,9 +1,38 @@
+// ntm vocab: build the topic vocabulary of a corpus (see ntm/data/vocab_build.h).
+#include <iostream>
+#include <memory>
+
 #include "commands.h"
+#include "ntm/data/vocab_build.h"
 
 namespace ntm::cli {
 
 void setup_vocab(CLI::App& sub, CommandContext& ctx) {
-  ctx.run = [] { return not_implemented("vocab"); };
+  auto opts = std::make_shared<VocabBuildOptions>();
+  auto binder = std::make_shared<OptionBinder>(&sub);
+  binder->add("corpus", opts->corpus, "corpus file: .tsv (header row), .jsonl or .txt (one document per line)");
+  binder->add("size", opts->size, "number of most frequent words to keep");
+  binder->add("out", opts->out, "vocab.json to write");
+  binder->add("format", opts->format, "auto|tsv|jsonl|txt (auto: by file extension)");
+  binder->add("text_column", opts->text_column, "TSV column / JSONL key holding the text");
+  binder->add("label_column", opts->label_column, "TSV column / JSONL key holding the label ('' = none)");
+  binder->add("on_bad_row", opts->on_bad_row, "error|skip: what to do with malformed rows or invalid UTF-8");
+  binder->add("quoting", opts->quoting, "TSV quoting: auto|csv (pandas rules)|none ('\"' is data)");
+  binder->add("vocab", opts->vocab, "adopt this word list (JSON array or ntm vocab.json) instead of building one");
+  ctx.run = [opts, binder] {
+    if (!resolve_options(*binder, *opts)) return 0;
+    VocabBuildReport r = build_vocab(*opts);
+    std::cout << opts->out << ": " << r.vocab.size() << " words, hash " << r.vocab.hash() << "\n"
+              << "  documents " << r.num_docs << " (empty texts " << r.empty_texts << ", without vocabulary words "
+              << r.empty_bow_docs << ", skipped rows " << r.skipped_rows << ")\n"
+              << "  kept words " << r.kept_tokens << " (" << r.distinct_words << " distinct), "
+              << r.seconds << " s\n";
+    std::cout << "  top words:";
+    for (size_t i = 0; i < std::min<size_t>(10, r.vocab.size()); ++i)
+      std::cout << " " << r.vocab.word(i) << " (" << r.counts[i] << ")";
+    std::cout << std::endl;
+    return 0;
+  };
 }
 
 }  // namespace ntm::cli
