@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "ntm/data/corpus.h"
 #include "ntm/error.h"
 #include "ntm/io/safetensors.h"
 #include "ntm/util/config.h"
@@ -45,39 +46,16 @@ std::vector<std::vector<std::string>> topics_from_json(const json& j, const std:
   return topics;
 }
 
-// Reads a whole label column; returns names per row ("" = none).
-std::vector<std::string> read_tsv_column(const std::string& path, const std::string& column) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) input_error("--corpus ", path, ": cannot be read");
-  std::string line;
-  if (!std::getline(in, line)) input_error(path, ":1: empty file; expected a header row (text<TAB>label)");
-  auto split = [](const std::string& s) {
-    std::vector<std::string> cols;
-    size_t b = 0;
-    for (;;) {
-      size_t t = s.find('\t', b);
-      cols.push_back(s.substr(b, t == std::string::npos ? std::string::npos : t - b));
-      if (t == std::string::npos) break;
-      b = t + 1;
-    }
-    return cols;
-  };
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  auto header = split(line);
-  auto it = std::find(header.begin(), header.end(), column);
-  if (it == header.end()) input_error(path, ":1: header has no '", column, "' column (set --label-column)");
-  const size_t col = static_cast<size_t>(it - header.begin());
+// Reads the label of every corpus row with ntm's CorpusReader (row numbering = doc_index);
+// returns names per row ("" = none).
+std::vector<std::string> read_corpus_labels(const std::string& path, const std::string& column) {
+  CorpusOptions co;
+  co.label_column = column;
+  auto reader = CorpusReader::open(path, co);
+  if (!reader->has_labels()) input_error("--corpus ", path, ": no '", column, "' labels (set --label-column)");
   std::vector<std::string> values;
-  int64_t line_no = 1;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    auto cols = split(line);
-    if (cols.size() != header.size())
-      input_error(path, ":", line_no, ": ", cols.size(), " columns, header has ", header.size(),
-                  " (the reader splits at TABs without quoting)");
-    values.push_back(cols[col]);
-  }
+  Document doc;
+  while (reader->next(doc)) values.push_back(doc.has_label ? doc.label : std::string());
   return values;
 }
 
@@ -218,7 +196,7 @@ void attach_labels_file(const std::string& path, SeedInput& seed) {
 }
 
 void attach_corpus_labels(const std::string& tsv_path, const std::string& label_column, SeedInput& seed) {
-  set_labels_from_names(read_tsv_column(tsv_path, label_column), "--corpus " + tsv_path, seed);
+  set_labels_from_names(read_corpus_labels(tsv_path, label_column), "--corpus " + tsv_path, seed);
 }
 
 }  // namespace ntm::eval

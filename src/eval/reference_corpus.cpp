@@ -9,16 +9,11 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ntm/data/corpus.h"
 #include "ntm/data/words.h"
 #include "ntm/error.h"
 #include "ntm/util/fs.h"
 #include "ntm/util/hash.h"
-
-// Until the data area's word filter is merged, reference it weakly: a build without it links and
-// reports "text format unavailable" instead of failing to link.
-namespace ntm {
-std::vector<std::string> extract_words(std::string_view text) __attribute__((weak));
-}
 
 namespace ntm::eval {
 
@@ -86,56 +81,38 @@ std::vector<std::string> list_files(const std::string& path) {
   return files;
 }
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 }  // namespace
 
 ReferenceIndex build_reference_index(const ReferenceSpec& spec, const std::vector<std::string>& words) {
   if (spec.format != "tokens" && spec.format != "text")
     usage_error("--reference-format ", spec.format, ": expected tokens or text");
-  if (spec.format == "text" && !&ntm::extract_words)
-    usage_error("--reference-format text needs ntm's word filter, which this build lacks; "
-                "pass a pre-tokenised corpus with --reference-format tokens");
   if (!path_exists(spec.path)) input_error("--reference-corpus ", spec.path, ": no such file or directory");
   IndexBuilder b(words);
   Sha256 hash;
   hash.update("ntm-reference:" + spec.format + "\n");
   for (const auto& file : list_files(spec.path)) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) input_error("--reference-corpus ", file, ": cannot be read");
-    const bool tsv = ends_with(file, ".tsv");
-    std::string line;
-    int64_t line_no = 0;
-    size_t text_col = 0;
-    while (std::getline(in, line)) {
-      ++line_no;
-      hash.update(line);
-      hash.update("\n", 1);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (tsv) {
-        // TSV: header row names the columns; the "text" column is the document.
-        std::vector<std::string_view> cols;
-        std::string_view rest(line);
-        for (;;) {
-          size_t t = rest.find('\t');
-          cols.push_back(rest.substr(0, t));
-          if (t == std::string_view::npos) break;
-          rest.remove_prefix(t + 1);
-        }
-        if (line_no == 1) {
-          auto it = std::find(cols.begin(), cols.end(), std::string_view("text"));
-          if (it == cols.end()) input_error(file, ":1: TSV header has no 'text' column");
-          text_col = static_cast<size_t>(it - cols.begin());
-          continue;
-        }
-        std::string_view text = text_col < cols.size() ? cols[text_col] : std::string_view();
-        if (spec.format == "tokens") b.tokens_line(text); else b.text_line(text);
-      } else if (spec.format == "tokens") {
-        b.tokens_line(line);
-      } else {
-        b.text_line(line);
+    const std::string fmt = resolve_corpus_format(file, "auto");
+    if (fmt == "txt") {
+      // Plain lines, read as is (no UTF-8 validation: tokens are compared byte for byte).
+      std::ifstream in(file, std::ios::binary);
+      if (!in) input_error("--reference-corpus ", file, ": cannot be read");
+      std::string line;
+      while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        hash.update(line);
+        hash.update("\n", 1);
+        if (spec.format == "tokens") b.tokens_line(line); else b.text_line(line);
+      }
+    } else {
+      // TSV / JSONL corpora: the text column, read by ntm's corpus reader (same rows as training).
+      CorpusOptions co;
+      co.label_column = "";
+      auto reader = CorpusReader::open(file, co);
+      Document doc;
+      while (reader->next(doc)) {
+        hash.update(doc.text);
+        hash.update("\n", 1);
+        if (spec.format == "tokens") b.tokens_line(doc.text); else b.text_line(doc.text);
       }
     }
   }

@@ -119,6 +119,28 @@ TEST_CASE("ntm eval scores a two-seed run and writes metrics.json and report.htm
   CHECK(count(c.output, "(toy)") == 2);
 }
 
+TEST_CASE("ntm eval: labels and text-format reference from a TSV corpus", "[e2e][eval]") {
+  TempDir tmp;
+  make_run(tmp / "run");
+  // Three rows; text is run through the word filter (sentence-initial and capitalised words drop).
+  write(tmp / "corpus.tsv",
+        "text\tlabel\nWe saw the game and the team play a game.\tsport\n"
+        "Our team will play the game again.\ttech\nThe cpu and the disk and memory failed.\ttech\n");
+  auto r = run_ntm("eval --run " + tmp / "run" + " --corpus " + tmp / "corpus.tsv" +
+                   " --top-n 3 --metrics clustering,c_npmi --window-pmi 0 --out " + tmp / "ev");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto m = ntm::load_json_file(tmp / "ev/metrics.json");
+  CHECK(m["settings"]["coherence"]["reference"]["documents"] == 3);
+  CHECK(m["settings"]["coherence"]["reference"]["format"] == "text");
+  // Labels from the corpus: [sport, tech, tech] = ids [0, 1, 1] -> seed-0 purity 2/3.
+  CHECK(m["seeds"][0]["metrics"]["purity"].get<double>() == Approx(2.0 / 3));
+  CHECK(m["seeds"][0]["label_names"] == nlohmann::json::array({"sport", "tech"}));
+  // Whole-document NPMI of {cpu, disk, memory} (seed-1 topic 1): each pair co-occurs in the one
+  // document holding all three, p = 1/3: npmi = log((1/3 + eps) / (1/9)) / -log(1/3 + eps) = 1.
+  CHECK(m["seeds"][1]["coherence_per_topic"]["c_npmi"][1].get<double>() == Approx(1.0).margin(1e-9));
+}
+
 TEST_CASE("ntm eval with loose files and bad inputs", "[e2e][eval]") {
   TempDir tmp;
   write(tmp / "topics.txt", "a b c\nd e f\n");

@@ -8,9 +8,12 @@
 // Formats:
 //   tokens : one document per line, tokens separated by single spaces, used as is (empty tokens
 //            from repeated spaces are skipped; an empty line is an empty document).
-//   text   : one document per line (plain text), or the text column of a .tsv corpus; words come
-//            from ntm::extract_words (the vocabulary-building word filter).
-// A directory is read as all its regular files (recursively, sorted by path), concatenated.
+//   text   : one document per line (plain text); words come from ntm::extract_words (the
+//            vocabulary-building word filter).
+// Files ending in .tsv/.csv/.jsonl/.json are read with ntm's CorpusReader (their text column,
+// the same rows training sees); other files line by line. A directory is read as all its regular
+// files (recursively, sorted by path), concatenated. The hash is SHA-256 over the format and the
+// documents' text as read (one per line).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,7 +32,7 @@ struct ReferenceIndex {
   std::vector<int64_t> pos;             // positions of tracked tokens, per document ascending
   std::vector<int32_t> id;              // their word ids
   std::vector<int64_t> word_count;      // corpus frequency of every tracked word
-  std::string hash;                     // sha256 over the bytes read (files in order) + format
+  std::string hash;                     // sha256 over the format and the documents' text as read
   std::string description;              // e.g. "data/train.tsv (text column, extract_words)"
   int64_t num_tokens = 0;
 
