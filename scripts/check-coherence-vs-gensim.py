@@ -74,7 +74,7 @@ def run_ntm(ntm, topics_path, tokens_path, measures, out_dir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--small", action="store_true", help="first 400 documents, 10 topics (CI size)")
+    ap.add_argument("--small", action="store_true", help="first 300 documents, 8 topics (CI size)")
     ap.add_argument("--ntm", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "ntm"))
     ap.add_argument("--datasets", default="20newsgroups/train.tsv,stackoverflow/all.tsv")
     ap.add_argument("--measures", default=",".join(MEASURES))
@@ -98,8 +98,8 @@ def main():
         print("SKIP: no ntm binary at", args.ntm)
         return SKIP
     measures = args.measures.split(",")
-    limit = 400 if args.small else 0
-    num_topics = 10 if args.small else args.topics
+    limit = 300 if args.small else 0
+    num_topics = 8 if args.small else args.topics
     worst = 0.0
     rows = []
     for rel in args.datasets.split(","):

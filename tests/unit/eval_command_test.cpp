@@ -6,6 +6,8 @@
 #include <regex>
 
 #include "catch.h"
+#include "ntm/error.h"
+#include "ntm/eval/evaluate.h"
 #include "ntm/io/safetensors.h"
 #include "ntm/util/config.h"
 #include "ntm/util/fs.h"
@@ -153,12 +155,15 @@ TEST_CASE("ntm eval with loose files and bad inputs", "[e2e][eval]") {
   auto m = ntm::load_json_file(tmp / "ev/metrics.json");
   CHECK(m["seeds"][0]["metrics"]["purity"].get<double>() == 1.0);
   CHECK(m["seeds"][0]["metrics"]["topic_diversity"].get<double>() == 1.0);
+}
 
+TEST_CASE("ntm eval rejects bad inputs with one line naming the problem", "[e2e][eval]") {
+  TempDir tmp;
+  write(tmp / "topics.txt", "a b c\nd e f\n");
+  ntm::st::save(tmp / "theta.safetensors", {{"theta", torch::tensor({0.9f, 0.1f, 0.2f, 0.8f}).view({2, 2})}});
   auto missing = run_ntm("eval --run " + tmp / "nope" + " --out " + tmp / "ev3");
   CHECK(missing.exit_code == 2);
   CHECK(missing.output.find("meta.json") != std::string::npos);
-  auto both = run_ntm("eval --run x --topics y");
-  CHECK(both.exit_code == 2);
   auto coh = run_ntm("eval --topics " + tmp / "topics.txt" + " --metrics c_v --out " + tmp / "ev4");
   CHECK(coh.exit_code == 2);
   CHECK(coh.output.find("reference corpus") != std::string::npos);
@@ -166,4 +171,20 @@ TEST_CASE("ntm eval with loose files and bad inputs", "[e2e][eval]") {
   auto shape = run_ntm("eval --topics " + tmp / "bad_topics.txt" + " --theta " + tmp / "theta.safetensors" + " --out " + tmp / "ev5");
   CHECK(shape.exit_code == 2);
   CHECK(shape.output.find("topic columns") != std::string::npos);
+}
+
+TEST_CASE("EvalOptions validation names the flag", "[unit][eval]") {
+  ntm::eval::EvalOptions o;
+  CHECK_THROWS_WITH(o.validate(), Catch::Contains("--run"));  // neither --run nor --topics
+  o.run = "x";
+  o.topics = "y";
+  CHECK_THROWS_AS(o.validate(), ntm::Error);
+  o.topics = "";
+  o.coherence_flavour = "mallet";
+  CHECK_THROWS_WITH(o.validate(), Catch::Contains("--coherence-flavour"));
+  o.coherence_flavour = "gensim";
+  o.metrics = "diversity,bleu";
+  CHECK_THROWS_WITH(o.validate(), Catch::Contains("bleu"));
+  o.metrics = "diversity,c_v";
+  CHECK_NOTHROW(o.validate());
 }
