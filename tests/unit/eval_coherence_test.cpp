@@ -4,6 +4,8 @@
 #include "catch.h"
 #include "ntm/eval/coherence.h"
 #include "ntm/eval/cooccurrence.h"
+#include "ntm/util/fs.h"
+#include "test_util.h"
 
 using namespace ntm::eval;
 
@@ -120,4 +122,23 @@ TEST_CASE("Window counts: exact vs gensim bookkeeping by hand", "[unit][eval]") 
   auto big = count_windows(index, {0, 1}, 2, 50, WindowCounting::kGensim);
   CHECK(big.num_windows == 1);
   CHECK(big.occ[0] == 1);
+}
+
+TEST_CASE("Reference corpus from a directory of token files", "[unit][eval]") {
+  ntm::test::TempDir tmp;
+  ntm::make_dirs(tmp / "ref/sub");
+  // Files are read sorted by path: ref/a.txt, then ref/sub/b.txt. Repeated spaces are skipped;
+  // an empty line is an empty document.
+  ntm::write_file_atomic(tmp / "ref/a.txt", "game  team\n\n");
+  ntm::write_file_atomic(tmp / "ref/sub/b.txt", "team x game\n");
+  auto idx = build_reference_index(ReferenceSpec{tmp / "ref", "tokens"}, {"game", "team"});
+  REQUIRE(idx.num_docs() == 3);
+  CHECK(idx.doc_length == std::vector<int64_t>{2, 0, 3});
+  CHECK(idx.word_count == std::vector<int64_t>{2, 2});
+  CHECK(idx.pos == std::vector<int64_t>{0, 1, 0, 2});
+  CHECK(idx.hash.size() == 64);
+  // The hash covers format + documents: independent of the tracked words, sensitive to the text.
+  CHECK(build_reference_index(ReferenceSpec{tmp / "ref", "tokens"}, {"x"}).hash == idx.hash);
+  ntm::write_file_atomic(tmp / "ref/sub/b.txt", "team y game\n");
+  CHECK(build_reference_index(ReferenceSpec{tmp / "ref", "tokens"}, {"game"}).hash != idx.hash);
 }
