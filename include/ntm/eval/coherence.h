@@ -9,6 +9,8 @@
 //   palmetto : Palmetto 0.1.0 as the DSL paper used it: exact windows, counts below
 //              10 × window set to 0, NPMI undefined (a marginal probability 0) → 0, γ = 2 in the
 //              C_V context vectors, per-topic scores rounded to 5 decimals (Palmetto prints "%3.5f").
+//              UMass (boolean documents) gets no minimum count. Checked against a Python
+//              transcription of these rules (scripts/gensim-coherence-fixture.py), not the JAR.
 //
 // Measures (segmentation / probabilities / confirmation / aggregation):
 //   c_v    : one-set / sliding window (110) / cosine of NPMI^γ context vectors / mean
