@@ -11,4 +11,5 @@ void setup_check_labels(CLI::App& sub, CommandContext& ctx);
 void setup_tokenize(CLI::App& sub, CommandContext& ctx);
 void setup_lm_run(CLI::App& sub, CommandContext& ctx);
 void setup_merge_labels(CLI::App& sub, CommandContext& ctx);
+void setup_compare(CLI::App& sub, CommandContext& ctx);
 }  // namespace ntm::cli

@@ -24,6 +24,7 @@ const ntm::cli::Command kCommands[] = {
     {"lm-run", "run a Hugging Face causal LM over token-id sequences: last-token logits and hidden states",
      ntm::cli::setup_lm_run},
     {"merge-labels", "concatenate label-store shards written by build-labels --shard i/n", ntm::cli::setup_merge_labels},
+    {"compare", "print one results table (mean ± std) of several ntm eval outputs", ntm::cli::setup_compare},
 };
 
 }  // namespace

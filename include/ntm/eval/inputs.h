@@ -1,0 +1,48 @@
+#pragma once
+// What `ntm eval` scores: one entry per seed of a run directory written by `ntm train`
+// (meta.json + seed-S/{topics.json, theta.safetensors, beta.safetensors}), or one entry built from
+// loose files (--topics, --theta, --labels-file) produced by other tools.
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ntm::eval {
+
+struct SeedInput {
+  std::string name;                               // "seed-0" or the topics file name
+  int64_t seed = -1;                              // -1 when unknown
+  std::vector<std::vector<std::string>> topics;   // [K][words]
+  at::Tensor theta;                               // [D, K] float32, undefined when absent
+  at::Tensor beta;                                // [K, V] float32, undefined when absent
+  std::vector<int64_t> doc_index;                 // [D] corpus rows (empty: rows 0..D-1)
+  std::vector<int64_t> labels;                    // [D] gold ids, -1 = none (empty: no labels)
+  std::vector<std::string> label_names;           // id -> name (may be empty: ids shown)
+};
+
+struct EvalInputs {
+  std::string source;        // run directory or topics file
+  std::string model;         // from meta.json ("" if unknown)
+  std::string corpus;        // training corpus named by meta.json (may be "")
+  std::vector<SeedInput> seeds;
+};
+
+// Topics: JSON {"format":"ntm-topics","topics":[[...]]} or [[...]] (by content), else a text file
+// with one topic per line, words separated by whitespace.
+std::vector<std::vector<std::string>> load_topics_file(const std::string& path);
+
+// theta.safetensors: "theta" [D, K] (required), optional "doc_index" [D] and "labels" [D].
+void load_theta_file(const std::string& path, SeedInput& seed);
+
+EvalInputs load_run_dir(const std::string& run_dir);
+EvalInputs load_loose_files(const std::string& topics, const std::string& theta, const std::string& beta);
+
+// Gold labels from a file with one label per line (strings; "" = none) or from the label column
+// of a TSV corpus (header row; text<TAB>label as in ../shared/data). Rows are picked by the seed's
+// doc_index when present. Label names map to ids in order of first appearance in the file.
+void attach_labels_file(const std::string& path, SeedInput& seed);
+void attach_corpus_labels(const std::string& tsv_path, const std::string& label_column, SeedInput& seed);
+
+}  // namespace ntm::eval

@@ -1,0 +1,109 @@
+#include "ntm/eval/compare.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <iomanip>
+#include <sstream>
+
+#include "ntm/error.h"
+#include "ntm/util/config.h"
+#include "ntm/util/fs.h"
+
+namespace ntm::eval {
+
+using nlohmann::json;
+
+std::string compare_table(const CompareOptions& opt) {
+  if (opt.dirs.empty()) usage_error("ntm compare: give at least one eval directory");
+  if (opt.format != "text" && opt.format != "markdown" && opt.format != "tsv")
+    usage_error("--format ", opt.format, ": expected text, markdown or tsv");
+  std::vector<std::string> names, keys;
+  std::vector<json> docs;
+  for (const auto& d : opt.dirs) {
+    const std::string path = is_directory(d) ? path_join(d, "metrics.json") : d;
+    if (!path_exists(path)) input_error(d, ": no metrics.json (run `ntm eval --out ", d, "` first)");
+    json doc = load_json_file(path);
+    if (doc.value("format", std::string()) != "ntm-eval") input_error(path, ": \"format\" is not \"ntm-eval\"");
+    for (const auto& k : doc.at("metric_keys"))
+      if (std::find(keys.begin(), keys.end(), k.get<std::string>()) == keys.end()) keys.push_back(k.get<std::string>());
+    std::string name = d;
+    while (name.size() > 1 && name.back() == '/') name.pop_back();
+    if (!doc.value("model", std::string()).empty()) name += " (" + doc["model"].get<std::string>() + ")";
+    names.push_back(name);
+    docs.push_back(std::move(doc));
+  }
+  if (!opt.metrics.empty()) {
+    std::vector<std::string> chosen;
+    std::stringstream ss(opt.metrics);
+    std::string k;
+    while (std::getline(ss, k, ',')) {
+      if (std::find(keys.begin(), keys.end(), k) == keys.end())
+        usage_error("--metrics: '", k, "' is in none of the metrics.json files");
+      chosen.push_back(k);
+    }
+    keys = chosen;
+  }
+  // Cells.
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& doc : docs) {
+    std::vector<std::string> r;
+    const int n = static_cast<int>(doc.at("seeds").size());
+    for (const auto& k : keys) {
+      if (!doc.at("aggregate").contains(k)) {
+        r.push_back("-");
+        continue;
+      }
+      const auto& a = doc["aggregate"][k];
+      std::ostringstream c;
+      c << std::fixed << std::setprecision(opt.precision) << a.at("mean").get<double>();
+      if (n > 1) c << (opt.format == "tsv" ? "\t" : " ± ") << std::setprecision(opt.precision) << a.at("std").get<double>();
+      r.push_back(c.str());
+    }
+    rows.push_back(r);
+  }
+  std::ostringstream o;
+  if (opt.format == "tsv") {
+    o << "run";
+    for (const auto& k : keys) o << "\t" << k;
+    o << "\n";
+    for (size_t i = 0; i < rows.size(); ++i) {
+      o << names[i];
+      for (const auto& c : rows[i]) o << "\t" << c;
+      o << "\n";
+    }
+    return o.str();
+  }
+  // Display width: count UTF-8 code points ("±" is one column).
+  auto width = [](const std::string& s) {
+    size_t w = 0;
+    for (unsigned char ch : s) w += (ch & 0xC0) != 0x80;
+    return w;
+  };
+  std::vector<size_t> w(keys.size() + 1, 3);
+  for (const auto& n : names) w[0] = std::max(w[0], width(n));
+  for (size_t j = 0; j < keys.size(); ++j) {
+    w[j + 1] = std::max(w[j + 1], width(keys[j]));
+    for (const auto& r : rows) w[j + 1] = std::max(w[j + 1], width(r[j]));
+  }
+  auto pad = [&](const std::string& s, size_t n, bool left) {
+    std::string fill(n > width(s) ? n - width(s) : 0, ' ');
+    return left ? s + fill : fill + s;
+  };
+  const bool md = opt.format == "markdown";
+  auto line = [&](const std::string& first, const std::vector<std::string>& cells) {
+    o << (md ? "| " : "") << pad(first, w[0], true);
+    for (size_t j = 0; j < cells.size(); ++j) o << (md ? " | " : "  ") << pad(cells[j], w[j + 1], false);
+    o << (md ? " |" : "") << "\n";
+  };
+  line("run", keys);
+  if (md) {
+    o << "|" << std::string(w[0] + 2, '-');
+    for (size_t j = 0; j < keys.size(); ++j) o << "|" << std::string(w[j + 1] + 1, '-') << ":";
+    o << "|\n";
+  }
+  for (size_t i = 0; i < rows.size(); ++i) line(names[i], rows[i]);
+  return o.str();
+}
+
+}  // namespace ntm::eval

@@ -1,0 +1,291 @@
+#include "ntm/eval/evaluate.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <iomanip>
+#include <set>
+#include <sstream>
+
+#include "ntm/error.h"
+#include "ntm/eval/clustering.h"
+#include "ntm/eval/coherence.h"
+#include "ntm/eval/diversity.h"
+#include "ntm/eval/report.h"
+#include "ntm/eval/retrieval.h"
+#include "ntm/util/device.h"
+#include "ntm/util/fs.h"
+#include "ntm/version.h"
+
+namespace ntm::eval {
+
+using nlohmann::json;
+
+namespace {
+
+struct Selection {
+  bool diversity = false, clustering = false, retrieval = false;
+  std::vector<std::string> coherence;
+  bool explicit_coherence = false;
+};
+
+Selection parse_metrics(const std::string& spec) {
+  Selection s;
+  std::stringstream ss(spec);
+  std::string item;
+  std::set<std::string> coh;
+  while (std::getline(ss, item, ',')) {
+    if (item == "all") {
+      s.diversity = s.clustering = s.retrieval = true;
+      for (const auto& m : coherence_measures()) coh.insert(m);
+    } else if (item == "diversity") {
+      s.diversity = true;
+    } else if (item == "clustering") {
+      s.clustering = true;
+    } else if (item == "retrieval") {
+      s.retrieval = true;
+    } else if (item == "coherence") {
+      for (const auto& m : coherence_measures()) coh.insert(m);
+      s.explicit_coherence = true;
+    } else if (std::find(coherence_measures().begin(), coherence_measures().end(), item) != coherence_measures().end()) {
+      coh.insert(item);
+      s.explicit_coherence = true;
+    } else {
+      usage_error("--metrics: unknown metric '", item,
+                  "' (expected all or a comma list of diversity, clustering, retrieval, coherence, c_v, c_npmi, c_uci, u_mass)");
+    }
+  }
+  for (const auto& m : coherence_measures())
+    if (coh.count(m)) s.coherence.push_back(m);
+  return s;
+}
+
+std::vector<int64_t> argmax_topics(const at::Tensor& theta) {
+  auto a = theta.argmax(1).to(torch::kInt64).contiguous();
+  return std::vector<int64_t>(a.data_ptr<int64_t>(), a.data_ptr<int64_t>() + a.numel());
+}
+
+}  // namespace
+
+void EvalOptions::validate() const {
+  if (run.empty() == topics.empty()) usage_error("give exactly one of --run DIR or --topics FILE");
+  if (!run.empty() && (!theta.empty() || !beta.empty()))
+    usage_error("--theta/--beta go with --topics; a --run directory holds its own theta and beta");
+  if (top_n < 1) usage_error("--top-n must be >= 1 (got ", top_n, ")");
+  if (reference_format != "text" && reference_format != "tokens")
+    usage_error("--reference-format ", reference_format, ": expected text or tokens");
+  if (!(rbo_p > 0 && rbo_p < 1)) usage_error("--rbo-p must be in (0, 1)");
+  if (out.empty()) usage_error("--out must name a directory");
+  CoherenceSettings cs;
+  cs.flavour = coherence_flavour;
+  cs.window_cv = window_cv;
+  cs.window_pmi = window_pmi;
+  cs.epsilon = epsilon;
+  cs.top_n = std::max(top_n, 2);
+  ntm::eval::validate(cs);
+  parse_metrics(metrics);
+}
+
+std::pair<double, double> mean_std(const std::vector<double>& v) {
+  if (v.empty()) return {0.0, 0.0};
+  double m = 0;
+  for (double x : v) m += x;
+  m /= static_cast<double>(v.size());
+  double var = 0;
+  for (double x : v) var += (x - m) * (x - m);
+  return {m, std::sqrt(var / static_cast<double>(v.size()))};
+}
+
+json run_eval(const EvalOptions& opt, const std::string& device_spec) {
+  opt.validate();
+  const auto t0 = std::chrono::steady_clock::now();
+  const Selection sel = parse_metrics(opt.metrics);
+  const c10::Device device = resolve_device(device_spec);
+  EvalInputs in = opt.run.empty() ? load_loose_files(opt.topics, opt.theta, opt.beta) : load_run_dir(opt.run);
+  for (auto& s : in.seeds) {
+    if (!opt.labels_file.empty()) attach_labels_file(opt.labels_file, s);
+    else if (!opt.corpus.empty()) attach_corpus_labels(opt.corpus, opt.label_column, s);
+  }
+  prepare_output_dir(opt.out);
+
+  // Coherence reference: --reference-corpus, else --corpus, else the run's training corpus.
+  std::string ref_path = opt.reference_corpus;
+  if (ref_path.empty()) ref_path = opt.corpus;
+  if (ref_path.empty() && !in.corpus.empty() && path_exists(in.corpus)) ref_path = in.corpus;
+  std::vector<std::string> coherence = sel.coherence;
+  if (!coherence.empty() && ref_path.empty()) {
+    if (sel.explicit_coherence)
+      usage_error("--metrics asks for coherence but there is no reference corpus: pass --reference-corpus FILE or --corpus data.tsv");
+    spdlog::warn("no reference corpus (--reference-corpus / --corpus): coherence skipped");
+    coherence.clear();
+  }
+  CoherenceSettings cs;
+  cs.flavour = opt.coherence_flavour;
+  cs.window_cv = opt.window_cv;
+  cs.window_pmi = opt.window_pmi;
+  cs.epsilon = opt.epsilon;
+  cs.top_n = opt.top_n;
+  ReferenceIndex index;
+  if (!coherence.empty()) {
+    std::vector<std::string> words;
+    for (const auto& s : in.seeds)
+      for (const auto& t : s.topics)
+        for (size_t r = 0; r < t.size() && static_cast<int>(r) < opt.top_n; ++r) words.push_back(t[r]);
+    index = build_reference_index(ReferenceSpec{ref_path, opt.reference_format}, words);
+  }
+
+  json seeds = json::array();
+  std::vector<std::string> keys;  // metric keys in first-seen order
+  auto put = [&](json& m, const std::string& k, double v) {
+    m[k] = v;
+    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+  };
+  for (const auto& s : in.seeds) {
+    json js = {{"name", s.name}, {"num_topics", s.topics.size()}};
+    if (s.seed >= 0) js["seed"] = s.seed;
+    json m = json::object();
+    if (sel.diversity) {
+      put(m, "topic_diversity", topic_diversity(s.topics, opt.top_n));
+      put(m, "inverted_rbo", inverted_rbo(s.topics, opt.top_n, opt.rbo_p));
+    }
+    if (s.theta.defined()) {
+      const auto assign = argmax_topics(s.theta);
+      std::vector<int64_t> sizes(s.topics.size(), 0);
+      for (int64_t a : assign) ++sizes[a];
+      js["num_documents"] = s.theta.size(0);
+      js["topic_sizes"] = sizes;
+      const bool has_labels = !s.labels.empty();
+      if (has_labels && sel.clustering) {
+        auto c = clustering_scores(assign, s.labels);
+        put(m, "purity", c.purity);
+        put(m, "inverse_purity", c.inverse_purity);
+        put(m, "harmonic_purity", c.harmonic_purity);
+        put(m, "nmi", c.nmi);
+        put(m, "ari", c.ari);
+        js["num_labelled_documents"] = c.num_documents;
+      }
+      if (has_labels && sel.retrieval) {
+        RetrievalOptions ro;
+        ro.block_rows = opt.retrieval_block;
+        ro.device = device;
+        auto r = retrieval_precision(s.theta, s.labels, ro);
+        for (size_t i = 0; i < r.ks.size(); ++i) put(m, "precision@" + std::to_string(r.ks[i]), r.precision[i]);
+      }
+      if (!has_labels && (sel.clustering || sel.retrieval))
+        spdlog::warn("{}: no gold labels (theta has no \"labels\"; pass --corpus or --labels-file): clustering and retrieval skipped", s.name);
+    } else if (sel.clustering || sel.retrieval) {
+      spdlog::warn("{}: no theta: clustering and retrieval skipped", s.name);
+    }
+    if (!coherence.empty()) {
+      json per_topic = json::object();
+      for (const auto& r : compute_coherence(index, s.topics, coherence, cs)) {
+        put(m, r.measure, r.mean);
+        per_topic[r.measure] = r.per_topic;
+        if (!r.missing_words.empty()) js["missing_words"] = r.missing_words;
+      }
+      js["coherence_per_topic"] = per_topic;
+    }
+    if (!s.label_names.empty()) js["label_names"] = s.label_names;
+    js["metrics"] = m;
+    seeds.push_back(js);
+  }
+
+  json aggregate = json::object();
+  for (const auto& k : keys) {
+    std::vector<double> v;
+    for (const auto& js : seeds)
+      if (js["metrics"].contains(k)) v.push_back(js["metrics"][k].get<double>());
+    auto [mean, sd] = mean_std(v);
+    aggregate[k] = {{"mean", mean}, {"std", sd}, {"n", v.size()}};
+  }
+  json metric_settings = json::object();
+  for (const auto& m : coherence) {
+    const int64_t w = m == "c_v" ? cs.window_cv : (m == "u_mass" ? 0 : cs.window_pmi);
+    metric_settings[m] = {{"flavour", cs.flavour},
+                          {"window", w == 0 ? json("document") : json(w)},
+                          {"epsilon", cs.epsilon},
+                          {"top_n", cs.top_n},
+                          {"gamma", cs.flavour == "palmetto" && m == "c_v" ? 2 : 1},
+                          {"min_count", cs.flavour == "palmetto" && w > 0 ? json(cs.palmetto_min_frequency * w) : json(0)},
+                          {"reference_sha256", index.hash}};
+  }
+  json settings = {
+      {"top_n", opt.top_n},
+      {"metrics", opt.metrics},
+      {"diversity", {{"td", "|union of top-N words| / (N K)"}, {"rbo_p", opt.rbo_p}, {"rbo", "extrapolated (RBO_ext)"}}},
+      {"clustering", {{"assignment", "argmax theta"}, {"nmi_average", "arithmetic"}}},
+      {"retrieval",
+       {{"divergence", "KL(query || doc), +1e-12, float32"}, {"ties", "lower document index first"},
+        {"self", "excluded"}, {"device", device.str()}}},
+      {"std", "population (ddof = 0)"}};
+  if (!coherence.empty())
+    settings["coherence"] = {{"flavour", cs.flavour},       {"window_c_v", cs.window_cv},
+                             {"window_pmi", cs.window_pmi}, {"epsilon", cs.epsilon},
+                             {"reference", {{"path", ref_path},
+                                            {"format", opt.reference_format},
+                                            {"sha256", index.hash},
+                                            {"documents", index.num_docs()},
+                                            {"tokens", index.num_tokens}}}};
+  json doc = {{"format", "ntm-eval"},
+              {"version", 1},
+              {"source", in.source},
+              {"model", in.model},
+              {"settings", settings},
+              {"metric_settings", metric_settings},
+              {"metric_keys", keys},
+              {"seeds", seeds},
+              {"aggregate", aggregate}};
+  write_file_atomic(path_join(opt.out, "metrics.json"), doc.dump(2) + "\n");
+  if (opt.report) write_report(path_join(opt.out, "report.html"), doc, in);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  json meta = {{"format", "ntm-eval-dir"}, {"created_by", "ntm eval"}, {"ntm_version", version()},
+               {"options", json(opt)},     {"seconds", secs}};
+  write_file_atomic(path_join(opt.out, "meta.json"), meta.dump(2) + "\n");
+  return doc;
+}
+
+std::string metrics_table(const json& doc) {
+  // One row per metric; one column per seed, then mean ± std when there are several seeds.
+  const std::vector<std::string> keys = doc.at("metric_keys").get<std::vector<std::string>>();
+  const auto& seeds = doc.at("seeds");
+  const bool agg = seeds.size() > 1;
+  auto fmt = [](double v) {
+    std::ostringstream f;
+    f << std::fixed << std::setprecision(4) << v;
+    return f.str();
+  };
+  size_t key_w = 6;
+  for (const auto& k : keys) key_w = std::max(key_w, k.size());
+  std::vector<size_t> col_w;
+  for (const auto& s : seeds) col_w.push_back(std::max<size_t>(s.at("name").get<std::string>().size(), 8));
+  std::ostringstream os;
+  os << std::left << std::setw(static_cast<int>(key_w)) << "metric";
+  for (size_t i = 0; i < seeds.size(); ++i)
+    os << "  " << std::right << std::setw(static_cast<int>(col_w[i])) << seeds[i].at("name").get<std::string>();
+  if (agg) os << "  " << std::right << std::setw(18) << "mean ± std";  // "±" is 2 bytes, 1 column
+  os << "\n";
+  for (const auto& k : keys) {
+    os << std::left << std::setw(static_cast<int>(key_w)) << k;
+    for (size_t i = 0; i < seeds.size(); ++i) {
+      const auto& m = seeds[i].at("metrics");
+      os << "  " << std::right << std::setw(static_cast<int>(col_w[i])) << (m.contains(k) ? fmt(m[k].get<double>()) : "-");
+    }
+    if (agg) {
+      const auto& a = doc.at("aggregate").at(k);
+      os << "  " << std::right << std::setw(18) << fmt(a.at("mean").get<double>()) + " ± " + fmt(a.at("std").get<double>());
+    }
+    os << "\n";
+  }
+  if (doc.at("settings").contains("coherence")) {
+    const auto& c = doc["settings"]["coherence"];
+    os << "coherence: flavour " << c["flavour"].get<std::string>() << ", windows c_v " << c["window_c_v"]
+       << " / pmi " << c["window_pmi"] << ", epsilon " << c["epsilon"].get<double>() << ", top-n "
+       << doc["settings"]["top_n"] << ", reference " << c["reference"]["path"].get<std::string>() << " (sha256 "
+       << c["reference"]["sha256"].get<std::string>().substr(0, 12) << ")\n";
+  }
+  return os.str();
+}
+
+}  // namespace ntm::eval
