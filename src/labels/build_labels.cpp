@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <future>
 #include <map>
 #include <numeric>
@@ -35,6 +36,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using json = nlohmann::json;
+
+std::string trim_ascii(const std::string& s) {
+  size_t a = s.find_first_not_of(" \t\n\r"), b = s.find_last_not_of(" \t\n\r");
+  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+}
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -274,7 +280,10 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
     vo.text_column = o.text_column;
     vo.label_column = o.label_column;
     vo.on_bad_row = o.on_bad_row;
+    // build_vocab writes a vocab.json; keep it out of --out until the store exists (saved there below).
+    vo.out = (std::filesystem::temp_directory_path() / ("ntm-vocab-" + std::to_string(::getpid()) + ".json")).string();
     vocab = build_vocab(vo).vocab;
+    std::remove(vo.out.c_str());
     spdlog::info("build-labels: built a vocabulary of {} words from {}", vocab.size(), o.corpus);
   }
 
@@ -293,6 +302,16 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
     if (wt.token_ids[i] < 0 || wt.token_ids[i] >= V_lm)
       input_error("vocabulary word '", vocab.word(i), "' maps to token ", wt.token_ids[i], ", outside the LM's vocabulary (",
                   V_lm, "); the tokenizer does not match the checkpoint");
+  // A word the tokenizer cannot represent (characters dropped or mapped to <unk>) would silently
+  // take another token's logit: refuse it, naming the word.
+  for (size_t i = 0; i < vocab.size(); ++i) {
+    const std::string& w = vocab.word(i);
+    std::string back = tok->decode(tok->encode(" " + w, false), /*skip_special_tokens=*/false);
+    if (trim_ascii(back) != w)
+      input_error("vocabulary word '", w, "' (index ", i, ") cannot be encoded by the tokenizer of ", o.model,
+                  " (\" " + w + "\" decodes back as \"", back, "\"); remove it from the vocabulary or use a "
+                  "checkpoint whose tokenizer covers it");
+  }
   std::vector<int64_t> word_ids64(wt.token_ids.begin(), wt.token_ids.end());
   at::Tensor word_ids = torch::tensor(word_ids64, torch::kLong);  // [V]
 

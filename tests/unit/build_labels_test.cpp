@@ -191,9 +191,11 @@ TEST_CASE("build-labels on hostile corpora and checkpoints", "[e2e][labels]") {
   merges = kept;
   ntm::write_file_atomic(dir / "noq/tokenizer.json", tok.dump());
   ntm::write_file_atomic(dir / "v.json", R"(["market","qqq","team"])");
-  auto noq = run_ntm("build-labels --corpus " + q(dir / "big.tsv") + " --model " + q(dir / "noq") + " --vocab " +
+  write_tsv(dir / "small.tsv", {"market prices rose", "the team won"});
+  auto noq = run_ntm("build-labels --corpus " + q(dir / "small.tsv") + " --model " + q(dir / "noq") + " --vocab " +
                      q(dir / "v.json") + " --out " + q(dir / "o3"));
   INFO(noq.output);
   CHECK(noq.exit_code == 2);
   CHECK(noq.output.find("'qqq'") != std::string::npos);
+  CHECK(noq.output.find("cannot be encoded") != std::string::npos);
 }
