@@ -17,6 +17,8 @@ const ntm::cli::Command kCommands[] = {
     {"train", "train topic models (DSL-ProdLDA, baselines) from a label store", ntm::cli::setup_train},
     {"eval", "score topics and document-topic matrices (coherence, diversity, clustering, retrieval)",
      ntm::cli::setup_eval},
+    {"check-labels", "validate a label store (checksums, shapes, finite values) and summarise it",
+     ntm::cli::setup_check_labels},
 };
 
 }  // namespace

@@ -18,14 +18,26 @@
 //   prompt_tokens [n]   I32   (optional) number of LM tokens in the rendered prompt
 //   next_token   [n]    I64   (optional) argmax LM token id at the last position
 // A Python user reads a chunk with safetensors.torch.load_file(path).
+//
+// Rules every chunk obeys (the writer refuses, the reader rejects anything else):
+//   n >= 1; chunks cover corpus rows 0..D-1 in order (doc_index = first_doc + 0..n-1);
+//   soft_labels and hidden are finite; bow_indptr[0] = 0, non-decreasing, bow_indptr[n] = nnz;
+//   within a row bow_indices are strictly increasing and in [0, V); bow_counts finite and >= 0;
+//   -1 <= labels < len(label_names).
+// Files are written atomically: chunk-NNNNN.safetensors first, then meta.json listing it (with
+// its sha256 and byte size). A crash leaves meta.json with "complete": false and the chunks
+// written so far; LabelStoreWriter(dir, meta, /*resume=*/true) verifies them and continues.
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 namespace ntm::labels {
+
+inline constexpr const char* kLabelStoreFormat = "ntm-label-store";
 
 struct Chunk {
   at::Tensor soft_labels;    // [n, V] float32
@@ -50,8 +62,26 @@ struct StoreMeta {
   nlohmann::json prompt = nlohmann::json::object();  // template name/text, tokenizer identity, ...
   nlohmann::json corpus = nlohmann::json::object();  // corpus path, sha256, columns
   nlohmann::json extra = nlohmann::json::object();   // anything else (config of the producing command)
+  nlohmann::json config = nlohmann::json::object();  // resolved config of the producing command
   int64_t num_docs = 0;                  // filled in by the writer / reader
+  bool complete = false;                 // filled in by the writer / reader
+  int64_t vocab_size() const { return static_cast<int64_t>(vocab.size()); }
 };
+
+// One entry of meta.json "chunks".
+struct ChunkEntry {
+  std::string file;       // "chunk-00003.safetensors" (always this name for entry 3)
+  int64_t first_doc = 0;  // corpus row of its first document
+  int64_t num_docs = 0;   // n
+  std::string sha256;     // of the whole file
+  uint64_t bytes = 0;     // file size
+};
+
+// Checks a chunk against the store's meta (see the rules above). `where` names the chunk in
+// messages; first_doc is the corpus row its first document must have; expected_n the number of
+// documents it must hold (-1: any n >= 1). input_error naming the tensor / corpus row otherwise.
+void check_chunk(const Chunk& chunk, const StoreMeta& meta, int64_t first_doc, int64_t expected_n,
+                 const std::string& where);
 
 class LabelStoreWriter {
  public:
@@ -61,7 +91,12 @@ class LabelStoreWriter {
   // Number of documents already committed (for --resume).
   int64_t committed_docs() const;
   void append(const Chunk& chunk);  // validates shapes, writes chunk-NNNNN.safetensors, updates meta.json
-  void finish();                    // marks the store complete
+  void finish();                    // marks the store complete (no-op when it already is)
+  // Label names may grow while the corpus streams by (existing names keep their indices).
+  void set_label_names(const std::vector<std::string>& names);
+  const StoreMeta& meta() const;
+  bool complete() const;
+  size_t num_chunks() const;
  private:
   struct Impl;
   std::shared_ptr<Impl> impl_;
@@ -70,15 +105,26 @@ class LabelStoreWriter {
 class LabelStoreReader {
  public:
   // Opens and checks meta.json (format, version, completeness). input_error explains problems.
-  explicit LabelStoreReader(const std::string& dir);
+  // allow_incomplete: open a store whose writer has not finished (for inspection only).
+  explicit LabelStoreReader(const std::string& dir, bool allow_incomplete = false);
   const StoreMeta& meta() const;
+  const std::string& dir() const;
   size_t num_chunks() const;
-  Chunk read_chunk(size_t i) const;  // verifies the chunk's sha256 and shapes
+  const std::vector<ChunkEntry>& chunks() const;
+  // Verifies the chunk's size, sha256, tensors, shapes, dtypes and values (check_chunk). The
+  // returned tensors own their memory (hidden keeps its stored dtype).
+  Chunk read_chunk(size_t i) const;
   Chunk read_all() const;            // concatenation of all chunks (soft_labels/hidden as float32)
  private:
   struct Impl;
   std::shared_ptr<Impl> impl_;
 };
+
+// For consumers (train, eval): input_error unless the store was built with the vocabulary whose
+// hash is `vocab_hash`, e.g. "labels/: labels were built with vocab 3f2a01bc…; this run uses
+// 91c0d2e4… — re-run `ntm build-labels --vocab vocab.json --out labels/`".
+void require_vocab(const StoreMeta& meta, const std::string& store_dir, const std::string& vocab_hash,
+                   const std::string& vocab_path);
 
 // Full validation (`ntm check-labels DIR`): every chunk's checksum, shapes, finite values, CSR
 // consistency, doc_index contiguity. Returns a human-readable summary; input_error on the first problem.

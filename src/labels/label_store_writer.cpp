@@ -1,0 +1,197 @@
+// LabelStoreWriter: chunk files written atomically, meta.json rewritten after each, resumable.
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "ntm/data/vocab.h"
+#include "ntm/error.h"
+#include "ntm/io/safetensors.h"
+#include "ntm/labels/label_store.h"
+#include "ntm/util/artifact.h"
+#include "ntm/util/config.h"
+#include "ntm/util/fs.h"
+#include "ntm/util/hash.h"
+#include "ntm/version.h"
+#include "store_meta.h"
+
+namespace ntm::labels {
+
+struct LabelStoreWriter::Impl {
+  std::string dir;
+  StoreMeta meta;
+  std::vector<ChunkEntry> chunks;
+
+  void save_meta() { write_store_meta(dir, meta, chunks); }
+  void start_fresh();
+  void reopen(const json& stored);
+};
+
+namespace {
+
+void check_new_meta(StoreMeta& m, const std::string& dir) {
+  if (m.vocab.empty()) usage_error(dir, ": cannot write a label store with an empty vocabulary (V = 0)");
+  std::string h = vocab_hash(m.vocab);
+  if (!m.vocab_hash.empty() && m.vocab_hash != h)
+    internal_error("label store ", dir, ": vocab_hash ", m.vocab_hash, " does not match the words (", h, ")");
+  m.vocab_hash = h;
+  if (m.hidden_size < 1) internal_error("label store ", dir, ": hidden_size must be >= 1");
+  if (m.hidden_dtype != "float32" && m.hidden_dtype != "bfloat16")
+    internal_error("label store ", dir, ": hidden_dtype must be float32 or bfloat16, not ", m.hidden_dtype);
+  for (const json* j : {&m.lm, &m.prompt, &m.corpus, &m.extra, &m.config})
+    NTM_CHECK(j->is_object(), "label store meta fields must be JSON objects");
+}
+
+bool is_prefix(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  return a.size() <= b.size() && std::equal(a.begin(), a.end(), b.begin());
+}
+
+void require_same(const json& stored, const json& now, const char* key, const std::string& dir) {
+  if (stored == now) return;
+  input_error(dir, ": cannot resume: the store was built with ", key, " ", stored.dump(), " but this run uses ",
+              now.dump(), "; use the same inputs as the interrupted run, or a new --out directory");
+}
+
+// lm / corpus are identified by their sha256 when both runs recorded one (so a moved corpus
+// file still resumes); otherwise the whole records must match.
+void require_same_identity(const json& stored, const json& now, const char* key, const std::string& dir) {
+  if (stored.is_object() && now.is_object() && stored.contains("sha256") && now.contains("sha256")) {
+    if (stored["sha256"] == now["sha256"]) return;
+    input_error(dir, ": cannot resume: the store was built with ", key, " sha256 ",
+                short_hash(stored["sha256"].is_string() ? stored["sha256"].get<std::string>() : stored["sha256"].dump()),
+                "; this run uses ",
+                short_hash(now["sha256"].is_string() ? now["sha256"].get<std::string>() : now["sha256"].dump()),
+                " — use the same ", key, " as the interrupted run, or a new --out directory");
+  }
+  require_same(stored, now, key, dir);
+}
+
+}  // namespace
+
+void LabelStoreWriter::Impl::start_fresh() {
+  meta.num_docs = 0;
+  meta.complete = false;
+  chunks.clear();
+  remove_stale_files(dir, 0);
+  save_meta();
+}
+
+void LabelStoreWriter::Impl::reopen(const json& j) {
+  StoreMeta old;
+  std::vector<ChunkEntry> old_chunks;
+  parse_store_meta(j, dir, old, old_chunks);
+  if (old.vocab_hash != meta.vocab_hash)
+    input_error(dir, ": cannot resume: the store was built with vocab ", short_hash(old.vocab_hash),
+                "; this run uses ", short_hash(meta.vocab_hash),
+                " — pass the vocabulary of the interrupted run, or choose a new --out directory");
+  require_same(old.hidden_size, meta.hidden_size, "hidden_size", dir);
+  require_same(old.hidden_dtype, meta.hidden_dtype, "hidden_dtype", dir);
+  require_same_identity(old.lm, meta.lm, "lm", dir);
+  require_same(old.prompt, meta.prompt, "prompt", dir);
+  require_same_identity(old.corpus, meta.corpus, "corpus", dir);
+  if (is_prefix(meta.label_names, old.label_names)) {
+    meta.label_names = old.label_names;
+  } else if (!is_prefix(old.label_names, meta.label_names)) {
+    require_same(old.label_names, meta.label_names, "label_names", dir);
+  }
+  // Keep the chunks that are intact; an unreadable one and everything after it are redone.
+  chunks.clear();
+  meta.num_docs = 0;
+  for (const auto& c : old_chunks) {
+    std::string path = path_join(dir, c.file);
+    std::string problem;
+    std::error_code ec;
+    if (!path_exists(path)) {
+      problem = "is missing";
+    } else if (std::filesystem::file_size(path, ec) != c.bytes) {
+      problem = "has the wrong size";
+    } else if (sha256_file(path) != c.sha256) {
+      problem = "fails its sha256 check";
+    }
+    if (!problem.empty()) {
+      spdlog::warn("{}: {} {}; it and the {} chunk(s) after it will be rebuilt", dir, c.file, problem,
+                   old_chunks.size() - chunks.size() - 1);
+      break;
+    }
+    chunks.push_back(c);
+    meta.num_docs += c.num_docs;
+  }
+  meta.complete = old.complete && chunks.size() == old_chunks.size();
+  remove_stale_files(dir, chunks.size());
+  save_meta();
+  spdlog::info("{}: resuming label store: {} documents in {} chunk(s) already done{}", dir, meta.num_docs, chunks.size(),
+               meta.complete ? " (the store is complete)" : "");
+}
+
+LabelStoreWriter::LabelStoreWriter(const std::string& dir, StoreMeta meta, bool resume)
+    : impl_(std::make_shared<Impl>()) {
+  impl_->dir = dir;
+  check_new_meta(meta, dir);
+  impl_->meta = std::move(meta);
+  std::string meta_path = path_join(dir, "meta.json");
+  if (path_exists(meta_path)) {
+    json stored = read_meta(dir, kLabelStoreFormat, kLabelStoreFormatVersion);
+    if (!resume) {
+      bool complete = stored.value("complete", false);
+      input_error(dir, ": already holds a", complete ? " complete" : "n incomplete",
+                  " label store; pass --resume to continue it, or remove it / choose a new --out directory");
+    }
+    impl_->reopen(stored);
+    return;
+  }
+  prepare_output_dir(dir);  // refuses a non-empty directory ntm did not write
+  if (resume) spdlog::info("{}: nothing to resume; starting a new label store", dir);
+  impl_->start_fresh();
+}
+
+int64_t LabelStoreWriter::committed_docs() const { return impl_->meta.num_docs; }
+const StoreMeta& LabelStoreWriter::meta() const { return impl_->meta; }
+bool LabelStoreWriter::complete() const { return impl_->meta.complete; }
+size_t LabelStoreWriter::num_chunks() const { return impl_->chunks.size(); }
+
+void LabelStoreWriter::set_label_names(const std::vector<std::string>& names) {
+  if (!is_prefix(impl_->meta.label_names, names))
+    internal_error(impl_->dir, ": label names may only grow (existing names keep their indices)");
+  impl_->meta.label_names = names;
+}
+
+void LabelStoreWriter::append(const Chunk& chunk) {
+  Impl& s = *impl_;
+  if (s.meta.complete) internal_error(s.dir, ": append() after the store was completed");
+  const size_t index = s.chunks.size();
+  const std::string file = chunk_file_name(index);
+  check_chunk(chunk, s.meta, s.meta.num_docs, -1, "label store " + s.dir + ": new " + file);
+
+  std::vector<std::pair<std::string, at::Tensor>> tensors = {
+      {"soft_labels", chunk.soft_labels}, {"hidden", chunk.hidden},        {"bow_indptr", chunk.bow_indptr},
+      {"bow_indices", chunk.bow_indices}, {"bow_counts", chunk.bow_counts}, {"labels", chunk.labels},
+      {"doc_index", chunk.doc_index}};
+  if (chunk.prompt_tokens.defined()) tensors.push_back({"prompt_tokens", chunk.prompt_tokens});
+  if (chunk.next_token.defined()) tensors.push_back({"next_token", chunk.next_token});
+  const int64_t n = chunk.size();
+  std::vector<std::pair<std::string, std::string>> md = {{"format", "ntm-label-store-chunk"},
+                                                          {"first_doc", std::to_string(s.meta.num_docs)},
+                                                          {"num_docs", std::to_string(n)},
+                                                          {"vocab_hash", s.meta.vocab_hash}};
+  std::string bytes = st::serialize(tensors, md);
+  ChunkEntry e{file, s.meta.num_docs, n, sha256_hex(bytes), bytes.size()};
+  write_file_atomic(path_join(s.dir, file), bytes);
+  bytes.clear();
+  bytes.shrink_to_fit();
+  s.chunks.push_back(e);
+  s.meta.num_docs += n;
+  s.save_meta();
+  spdlog::debug("{}: wrote {} (documents {}..{})", s.dir, file, e.first_doc, e.first_doc + n - 1);
+}
+
+void LabelStoreWriter::finish() {
+  Impl& s = *impl_;
+  if (s.meta.complete) return;
+  if (s.meta.num_docs == 0) input_error(s.dir, ": no documents were written; a label store needs at least one");
+  s.meta.complete = true;
+  s.save_meta();
+  spdlog::info("{}: label store complete: {} documents in {} chunk(s)", s.dir, s.meta.num_docs, s.chunks.size());
+}
+
+}  // namespace ntm::labels
