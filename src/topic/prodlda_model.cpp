@@ -13,6 +13,10 @@ int64_t Batch::size() const {
   return weight.defined() ? weight.size(0) : 0;
 }
 
+void TopicModel::fit(const TrainData&, const TrainOptions&, at::Generator&) {
+  internal_error("model ", name(), " is trained by gradient steps; fit() is for models that are not");
+}
+
 ProdLdaModel::ProdLdaModel(std::string name, const ProdLdaConfig& cfg, double loss_weight)
     : name_(std::move(name)), net_(ProdLdaNet(cfg)), loss_weight_(loss_weight) {}
 

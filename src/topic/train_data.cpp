@@ -53,6 +53,7 @@ TrainData make_train_data(const labels::Chunk& rows, const ModelInputs& inputs, 
                                       teacher.loss_type);
   }
   data.bow_target = inputs.bow_target;
+  data.bow_input = inputs.bow_input;
   // Re-based CSR of the kept rows.
   std::vector<int64_t> new_ptr{0};
   std::vector<int32_t> new_idx;

@@ -42,6 +42,9 @@ class TopicModel {
   virtual std::string name() const = 0;
   virtual int64_t num_topics() const = 0;
   virtual bool gradient_trained() const { return true; }
+  // Models that are not trained by gradient steps (gradient_trained() == false, e.g. Gibbs LDA)
+  // train here instead of through train_seed(); loss() is then never called.
+  virtual void fit(const TrainData& data, const TrainOptions& opts, at::Generator& gen);
 
   virtual void to(c10::Device device) = 0;
   virtual void set_training(bool on) = 0;

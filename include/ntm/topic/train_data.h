@@ -46,6 +46,7 @@ struct TrainData {
   at::Tensor doc_index;    // [D] int64 corpus rows
   int64_t dropped_empty = 0;  // documents dropped for an empty BoW
   bool bow_target = false;    // reconstruction target = BoW counts
+  bool bow_input = false;     // dense BoW rows are an encoder input
 };
 
 // Builds the training set from all rows of a store. `where` names the store in messages.
