@@ -20,18 +20,22 @@ echo "ntm train ..." >&2
 "$BUILD/ntm" --threads "$THREADS" --device "$DEVICE" train --labels "$work/store" --out "$work/run" \
   --num-topics "$K" --epochs "$EPOCHS" --seeds 0 --theta-samples 1 >&2
 
-echo "python reference ..." >&2
-"$PYTHON" scripts/bench_train_reference.py --n "$N" --v "$V" --h "$H" --k "$K" --epochs "$EPOCHS" \
-  --threads "$THREADS" --device "$DEVICE" > "$work/py.json"
+for loader in reference tensor; do
+  echo "python reference loop (--loader $loader) ..." >&2
+  "$PYTHON" scripts/bench_train_reference.py --n "$N" --v "$V" --h "$H" --k "$K" --epochs "$EPOCHS" \
+    --threads "$THREADS" --device "$DEVICE" --loader "$loader" > "$work/py-$loader.json"
+done
 
-"$PYTHON" - "$work/run/seed-0/metrics.jsonl" "$work/py.json" "$THREADS" "$DEVICE" <<'PY'
+"$PYTHON" - "$work/run/seed-0/metrics.jsonl" "$work" "$THREADS" "$DEVICE" "$N" <<'PY'
 import json, sys
 ntm = [json.loads(l)["seconds"] for l in open(sys.argv[1]) if l.strip()]
-py = json.load(open(sys.argv[2]))["seconds_per_epoch"]
 mean = lambda v: sum(v) / len(v)
-print(f"DSL-ProdLDA seconds per epoch (N=18846-sized store, K=50, batch 64, threads={sys.argv[3]}, device={sys.argv[4]})")
-print(f"{'impl':<22}{'epochs':>8}{'s/epoch (mean)':>16}{'per epoch':>30}")
-print(f"{'ntm':<22}{len(ntm):>8}{mean(ntm):>16.2f}{'  ' + ' '.join(f'{t:.2f}' for t in ntm):>30}")
-print(f"{'python reference':<22}{len(py):>8}{mean(py):>16.2f}{'  ' + ' '.join(f'{t:.2f}' for t in py):>30}")
-print(f"ratio python/ntm: {mean(py) / mean(ntm):.2f}x")
+print(f"DSL-ProdLDA seconds per epoch (N={sys.argv[5]}, K=50, batch 64, threads={sys.argv[3]}, device={sys.argv[4]})")
+print("(best = fastest epoch, robust to other load on the machine; ratios = python / ntm)")
+print(f"{'impl':<40}{'epochs':>7}{'best s':>9}{'mean s':>9}{'ratio best':>12}{'ratio mean':>12}   per epoch")
+print(f"{'ntm':<40}{len(ntm):>7}{min(ntm):>9.2f}{mean(ntm):>9.2f}{'':>12}{'':>12}   {' '.join(f'{t:.2f}' for t in ntm)}")
+for loader, label in [("reference", "python, reference Dataset/DataLoader"), ("tensor", "python, tensor slicing loader")]:
+    py = json.load(open(f"{sys.argv[2]}/py-{loader}.json"))["seconds_per_epoch"]
+    print(f"{label:<40}{len(py):>7}{min(py):>9.2f}{mean(py):>9.2f}{min(py) / min(ntm):>11.2f}x{mean(py) / mean(ntm):>11.2f}x"
+          f"   {' '.join(f'{t:.2f}' for t in py)}")
 PY

@@ -8,6 +8,10 @@ dropout 0.2, affine-free BatchNorm on mu and log-variance), softmax(BN(theta_dro
 teacher softmax(top-k-masked logits / T), KL with 1e-9 clamps, loss summed over the batch,
 Adam(2e-3, betas (0.99, 0.99)). Data are random (timing only). Run with Debian's python3-torch.
 
+--loader tensor replaces the reference's per-document Dataset/DataLoader (torch.FloatTensor of a
+numpy row per document, then collate) by slicing pre-built tensors with a shuffled permutation:
+the same mathematics without the reference's data-loading overhead, to show the compute-only gap.
+
 Prints one JSON object: {"impl": "python-reference", "seconds_per_epoch": [...], ...}.
 """
 import argparse
@@ -102,6 +106,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--loader", choices=["reference", "tensor"], default="reference")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -111,7 +116,17 @@ def main():
     device = torch.device(a.device)
     model = Autoencoder(a.v, a.h, a.k, (200, 200), 0.2, 3.0).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=2e-3, betas=(0.99, 0.99))
-    loader = DataLoader(DocDataset(x, y), batch_size=64, shuffle=True, num_workers=0)
+    if a.loader == "reference":
+        loader = DataLoader(DocDataset(x, y), batch_size=64, shuffle=True, num_workers=0)
+    else:
+        xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+
+        def tensor_loader():
+            perm = torch.randperm(a.n)
+            for b in range(0, a.n, 64):
+                rows = perm[b:b + 64]
+                yield {"x_embeddings": xt.index_select(0, rows), "y": yt.index_select(0, rows)}
+        loader = None
     k = math.ceil(1.0 * a.v)
     times, losses = [], []
     for _ in range(a.epochs):
@@ -120,7 +135,7 @@ def main():
             torch.cuda.synchronize()
         t0 = time.perf_counter()
         total, seen = 0.0, 0
-        for batch in loader:
+        for batch in (loader if loader is not None else tensor_loader()):
             xb = batch["x_embeddings"].to(device)
             yb = batch["y"].to(device)
             model.zero_grad()
@@ -135,7 +150,7 @@ def main():
         times.append(time.perf_counter() - t0)
         losses.append(total / seen)
         print("python epoch %d: %.2f s, loss %.4f" % (len(times), times[-1], losses[-1]), file=sys.stderr)
-    print(json.dumps({"impl": "python-reference", "torch": torch.__version__, "threads": a.threads,
+    print(json.dumps({"impl": "python-reference", "loader": a.loader, "torch": torch.__version__, "threads": a.threads,
                       "device": a.device, "seconds_per_epoch": times, "loss": losses}))
 
 
