@@ -6,6 +6,7 @@ namespace ntm::cli {
 void setup_vocab(CLI::App& sub, CommandContext& ctx);
 void setup_build_labels(CLI::App& sub, CommandContext& ctx);
 void setup_train(CLI::App& sub, CommandContext& ctx);
+void setup_infer(CLI::App& sub, CommandContext& ctx);
 void setup_eval(CLI::App& sub, CommandContext& ctx);
 void setup_check_labels(CLI::App& sub, CommandContext& ctx);
 void setup_tokenize(CLI::App& sub, CommandContext& ctx);

@@ -15,6 +15,7 @@ const ntm::cli::Command kCommands[] = {
     {"vocab", "build a topic vocabulary (most frequent filtered words) from a corpus", ntm::cli::setup_vocab},
     {"build-labels", "run a causal LM over a corpus: soft labels, hidden states, BoW", ntm::cli::setup_build_labels},
     {"train", "train topic models (DSL-ProdLDA, baselines) from a label store", ntm::cli::setup_train},
+    {"infer", "document-topic distributions for new documents with a trained model", ntm::cli::setup_infer},
     {"eval", "score topics and document-topic matrices (coherence, diversity, clustering, retrieval)",
      ntm::cli::setup_eval},
     {"check-labels", "validate a label store (checksums, shapes, finite values) and summarise it",

@@ -1,0 +1,25 @@
+// ntm infer: θ for documents not seen in training, with a trained seed's model.
+//   ntm infer --run runs/x/seed-0 --labels new_labels/ --out theta.safetensors [--theta mean]
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+#include "ntm/topic/run.h"
+
+namespace ntm::cli {
+
+void setup_infer(CLI::App& sub, CommandContext& ctx) {
+  auto opts = std::make_shared<topic::InferOptions>();
+  sub.add_option("--run", opts->run, "a trained seed directory (runs/x/seed-0)")->required();
+  sub.add_option("--labels", opts->labels, "label store with the documents (same vocabulary and LM)")->required();
+  sub.add_option("--out", opts->out, "theta.safetensors to write (theta, doc_index, labels)")->required();
+  sub.add_option("--theta", opts->theta, "sample | mean (default: as the run was trained)");
+  ctx.run = [opts, g = ctx.global] {
+    opts->validate();
+    topic::run_infer(*opts, g->device, g->seed);
+    std::cout << opts->out << std::endl;
+    return 0;
+  };
+}
+
+}  // namespace ntm::cli

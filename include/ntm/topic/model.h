@@ -1,0 +1,83 @@
+#pragma once
+// The interface every topic model implements, and the model registry.
+//
+// Gradient-trained models (the ProdLDA family now; ETM, ECRTM, FASTopic later) implement
+// loss()/theta()/topic_word() and the state accessors; the shared Trainer runs the optimisation,
+// checkpoints and outputs. A model that is not trained by gradient steps (LDA by Gibbs sampling)
+// overrides fit() instead and reports gradient_trained() == false.
+//
+// The registry is one explicit table (src/topic/registry.cpp): name -> inputs + factory.
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ntm/topic/train_data.h"
+#include "ntm/topic/train_options.h"
+
+namespace ntm::topic {
+
+using NamedTensors = std::vector<std::pair<std::string, at::Tensor>>;
+
+// One batch, already on the model's device.
+struct Batch {
+  at::Tensor x;         // [B, H] LM hidden states (contextual input), or undefined
+  at::Tensor bow;       // [B, V] dense BoW counts, or undefined
+  at::Tensor weight;    // [B, V] reconstruction weights (teacher or counts), see ReconTarget
+  bool kl = true;       // KL form (clamped teacher) or CE form (-sum w log(s + 1e-10))
+  std::optional<at::Tensor> eps;  // [B, K] reparameterisation noise to use instead of sampling
+  int64_t size() const;
+};
+
+enum class ThetaMode { kSample, kMean };
+
+class TopicModel {
+ public:
+  virtual ~TopicModel() = default;
+  virtual std::string name() const = 0;
+  virtual int64_t num_topics() const = 0;
+  virtual bool gradient_trained() const { return true; }
+  // Models that are not trained by gradient steps (gradient_trained() == false, e.g. Gibbs LDA)
+  // train here instead of through train_seed(); loss() is then never called.
+  virtual void fit(const TrainData& data, const TrainOptions& opts, at::Generator& gen);
+
+  virtual void to(c10::Device device) = 0;
+  virtual void set_training(bool on) = 0;
+  // Loss of one batch with its autograd graph, reduced as the reference reduces it.
+  virtual at::Tensor loss(const Batch& batch, at::Generator& gen) = 0;
+  // θ [B, K] for a batch in eval mode: one sample (kSample) or softmax(mu) (kMean).
+  virtual at::Tensor theta(const Batch& batch, ThetaMode mode, at::Generator& gen) = 0;
+  // [K, V] matrix whose rows rank the topic words (ProdLDA family: raw decoder B).
+  virtual at::Tensor topic_word() = 0;
+
+  // Trainable parameters and the full state (parameters + buffers) by the reference's names.
+  virtual NamedTensors named_parameters() = 0;
+  virtual NamedTensors named_state() = 0;
+  // Copies values into the model's state; input_error naming `where` on a missing/mis-shaped tensor.
+  virtual void load_state(const NamedTensors& state, const std::string& where) = 0;
+};
+
+// Sizes a model needs from the data.
+struct ModelShape {
+  int64_t vocab_size = 0;
+  int64_t hidden_size = 0;
+};
+
+struct ModelEntry {
+  const char* name;
+  const char* summary;
+  ModelInputs (*inputs)(const TrainOptions& opts);
+  std::unique_ptr<TopicModel> (*make)(const TrainOptions& opts, const ModelShape& shape);
+};
+
+// The registry table, in display order.
+const std::vector<ModelEntry>& model_registry();
+// usage_error listing the valid names when `name` is unknown.
+const ModelEntry& find_model(const std::string& name);
+
+}  // namespace ntm::topic

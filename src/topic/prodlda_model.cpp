@@ -1,0 +1,68 @@
+#include "prodlda_model.h"
+
+#include <map>
+
+#include "ntm/error.h"
+#include "ntm/topic/objective.h"
+
+namespace ntm::topic {
+
+int64_t Batch::size() const {
+  if (x.defined()) return x.size(0);
+  if (bow.defined()) return bow.size(0);
+  return weight.defined() ? weight.size(0) : 0;
+}
+
+void TopicModel::fit(const TrainData&, const TrainOptions&, at::Generator&) {
+  internal_error("model ", name(), " is trained by gradient steps; fit() is for models that are not");
+}
+
+ProdLdaModel::ProdLdaModel(std::string name, const ProdLdaConfig& cfg, double loss_weight)
+    : name_(std::move(name)), net_(ProdLdaNet(cfg)), loss_weight_(loss_weight) {}
+
+void ProdLdaModel::to(c10::Device device) { net_->to(device); }
+void ProdLdaModel::set_training(bool on) { net_->train(on); }
+
+at::Tensor ProdLdaModel::loss(const Batch& batch, at::Generator& gen) {
+  auto out = net_->forward(batch.x, batch.bow, gen, batch.eps);
+  auto kl = gaussian_kl(net_->prior_mean, net_->prior_variance, out.mu, out.logvar);      // [B]
+  auto rl = target_loss(out.word_dist, batch.weight, batch.kl);         // [B]
+  auto total = loss_weight_ == 1.0 ? (kl + rl).sum() : (kl + loss_weight_ * rl).sum();     // scalar
+  last_ = {out.mu.detach(), out.logvar.detach(), out.theta.detach(), out.word_dist.detach()};
+  return total;
+}
+
+at::Tensor ProdLdaModel::theta(const Batch& batch, ThetaMode mode, at::Generator& gen) {
+  torch::NoGradGuard no_grad;
+  if (mode == ThetaMode::kMean) return net_->mean_theta(batch.x, batch.bow, gen);
+  return net_->sample_theta(batch.x, batch.bow, gen, batch.eps);
+}
+
+at::Tensor ProdLdaModel::topic_word() { return net_->beta.detach(); }
+
+NamedTensors ProdLdaModel::named_parameters() {
+  NamedTensors out;
+  for (const auto& item : net_->named_parameters(/*recurse=*/true)) out.emplace_back(item.key(), item.value());
+  return out;
+}
+
+NamedTensors ProdLdaModel::named_state() {
+  NamedTensors out = named_parameters();
+  for (const auto& item : net_->named_buffers(/*recurse=*/true)) out.emplace_back(item.key(), item.value());
+  return out;
+}
+
+void ProdLdaModel::load_state(const NamedTensors& state, const std::string& where) {
+  std::map<std::string, at::Tensor> given(state.begin(), state.end());
+  torch::NoGradGuard no_grad;
+  for (auto& [name, dst] : named_state()) {
+    auto it = given.find(name);
+    if (it == given.end()) input_error(where, ": missing tensor '", name, "' for model ", name_);
+    if (it->second.sizes() != dst.sizes())
+      input_error(where, ": tensor '", name, "' has shape ", it->second.sizes(), ", the model expects ", dst.sizes(),
+                  " (was it trained with other --num-topics / --hidden-sizes or another label store?)");
+    dst.copy_(it->second.to(dst.scalar_type()));
+  }
+}
+
+}  // namespace ntm::topic

@@ -1,0 +1,190 @@
+#include "ntm/topic/run.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <set>
+
+#include "ntm/error.h"
+#include "ntm/io/safetensors.h"
+#include "ntm/labels/label_store.h"
+#include "ntm/topic/model.h"
+#include "ntm/topic/trainer.h"
+#include "ntm/util/config.h"
+#include "ntm/util/device.h"
+#include "ntm/util/fs.h"
+#include "ntm/util/hash.h"
+#include "ntm/version.h"
+#include "run_outputs.h"
+
+namespace ntm::topic {
+
+void TrainOptions::validate() const {
+  find_model(model);
+  if (labels.empty()) usage_error("--labels is required (a label store written by ntm build-labels)");
+  if (out.empty()) usage_error("--out is required (the run directory to write)");
+  if (num_topics < 1) usage_error("--num-topics must be >= 1 (got ", num_topics, ")");
+  if (seeds.empty()) usage_error("--seeds must list at least one seed, e.g. --seeds 0,1,2,3,4");
+  std::set<int64_t> unique(seeds.begin(), seeds.end());
+  if (unique.size() != seeds.size()) usage_error("--seeds lists a seed twice");
+  for (auto s : seeds)
+    if (s < 0) usage_error("--seeds: seeds must be >= 0 (got ", s, ")");
+  if (epochs < 0) usage_error("--epochs must be >= 0 (got ", epochs, ")");
+  if (batch_size < 1) usage_error("--batch-size must be >= 1 (got ", batch_size, ")");
+  if (!(lr > 0)) usage_error("--lr must be > 0 (got ", lr, ")");
+  if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) usage_error("--beta1/--beta2 must be in [0, 1)");
+  if (!(adam_eps > 0)) usage_error("--adam-eps must be > 0");
+  if (hidden_sizes.empty()) usage_error("--hidden-sizes must list at least one layer size");
+  for (auto h : hidden_sizes)
+    if (h < 1) usage_error("--hidden-sizes: sizes must be >= 1 (got ", h, ")");
+  if (activation != "softplus" && activation != "relu")
+    usage_error("--activation: unknown activation '", activation, "' (use softplus or relu)");
+  if (!(dropout >= 0 && dropout < 1)) usage_error("--dropout must be in [0, 1) (got ", dropout, ")");
+  if (!(encoder_dropout >= 0 && encoder_dropout < 1))
+    usage_error("--encoder-dropout must be in [0, 1) (got ", encoder_dropout, ")");
+  if (!(temperature > 0)) usage_error("--temperature must be > 0 (got ", temperature, ")");
+  if (!(loss_weight > 0)) usage_error("--loss-weight must be > 0 (got ", loss_weight, ")");
+  parse_loss_type(loss_type, "--loss-type");
+  parse_mask_mode(mask_mode, "--mask-mode");
+  if (!(sparsity_ratio > 0 && sparsity_ratio <= 1)) usage_error("--sparsity-ratio must be in (0, 1]");
+  if (topk < 0) usage_error("--topk must be >= 0 (0 = use --sparsity-ratio)");
+  if (top_n < 1) usage_error("--top-n must be >= 1");
+  if (theta != "sample" && theta != "mean") usage_error("--theta: use sample (reference) or mean (softmax(mu))");
+  if (theta_samples < 1) usage_error("--theta-samples must be >= 1");
+  if (eval_batch_size < 1) usage_error("--eval-batch-size must be >= 1");
+}
+
+void InferOptions::validate() const {
+  if (run.empty()) usage_error("--run is required (a seed directory such as runs/x/seed-0)");
+  if (labels.empty()) usage_error("--labels is required (a label store with the documents)");
+  if (out.empty()) usage_error("--out is required (the theta.safetensors file to write)");
+  if (!theta.empty() && theta != "sample" && theta != "mean") usage_error("--theta: use sample or mean");
+}
+
+namespace {
+
+TeacherSpec teacher_spec(const TrainOptions& o) {
+  TeacherSpec t;
+  t.topk = o.topk;
+  t.sparsity_ratio = o.sparsity_ratio;
+  t.mask_mode = parse_mask_mode(o.mask_mode, "--mask-mode");
+  t.temperature = o.temperature;
+  t.loss_type = parse_loss_type(o.loss_type, "--loss-type");
+  return t;
+}
+
+// What must not change between a killed run and its --resume.
+std::string config_identity(const TrainOptions& o, const labels::StoreMeta& meta) {
+  json j = o;
+  for (const char* k : {"out", "labels", "seeds", "epochs"}) j.erase(k);
+  j["vocab_hash"] = meta.vocab_hash;
+  j["num_docs"] = meta.num_docs;
+  j["hidden_size"] = meta.hidden_size;
+  return sha256_hex(j.dump());
+}
+
+uint64_t noise_seed(int64_t seed) { return static_cast<uint64_t>(seed) ^ 0x5DEECE66DULL; }
+
+bool seed_complete(const std::string& dir) {
+  const std::string m = path_join(dir, "meta.json");
+  if (!path_exists(m)) return false;
+  json j = load_json_file(m);
+  return j.value("complete", false);
+}
+
+}  // namespace
+
+int run_train(const TrainOptions& opts, const std::string& device_spec, bool resume) {
+  const ModelEntry& entry = find_model(opts.model);
+  const c10::Device device = resolve_device(device_spec);
+  labels::LabelStoreReader reader(opts.labels);
+  const labels::StoreMeta& meta = reader.meta();
+  TrainData data = make_train_data(reader.read_all(), entry.inputs(opts), teacher_spec(opts), opts.labels);
+  if (data.vocab_size == 0) data.vocab_size = meta.vocab_size();
+  if (opts.top_n > data.vocab_size)
+    usage_error("--top-n ", opts.top_n, " is larger than the vocabulary (", data.vocab_size, " words)");
+  const ModelShape shape{data.vocab_size, meta.hidden_size};
+  const std::string identity = config_identity(opts, meta);
+  spdlog::info("training {} on {} documents (V={}, H={}, K={}) on {}, seeds {}", opts.model, data.num_docs,
+               data.vocab_size, meta.hidden_size, opts.num_topics, device.str(), json(opts.seeds).dump());
+
+  prepare_output_dir(opts.out);
+  RunInfo info{opts, meta, data, device, identity};
+  write_run_set_meta(info, /*complete=*/false);
+  for (int64_t seed : opts.seeds) {
+    const std::string dir = path_join(opts.out, "seed-" + std::to_string(seed));
+    make_dirs(dir);
+    if (resume && seed_complete(dir)) {
+      spdlog::info("seed {}: already complete in {}, skipped", seed, dir);
+      continue;
+    }
+    if (!resume) {
+      std::error_code ec;
+      std::filesystem::remove(path_join(dir, "checkpoint.safetensors"), ec);
+      std::filesystem::remove(path_join(dir, "meta.json"), ec);
+    }
+    torch::manual_seed(static_cast<uint64_t>(seed));  // parameter initialisation
+    auto model = entry.make(opts, shape);
+    model->to(device);
+    at::Generator noise = make_noise_generator(device, noise_seed(seed));
+    SeedTraining run{seed, device, dir, identity, resume};
+    TrainOutcome outcome;
+    if (model->gradient_trained()) {
+      outcome = train_seed(*model, data, opts, run, noise);
+    } else {
+      model->fit(data, opts, noise);
+      outcome.epochs = opts.epochs;
+    }
+    const ThetaMode mode = opts.theta == "mean" ? ThetaMode::kMean : ThetaMode::kSample;
+    at::Tensor theta = compute_theta(*model, data, mode, opts.theta_samples, opts.eval_batch_size, device, noise);
+    write_seed_outputs(info, seed, dir, *model, theta, outcome);
+    spdlog::info("seed {}: wrote {}", seed, dir);
+  }
+  write_run_set_meta(info, /*complete=*/true);
+  return static_cast<int>(opts.seeds.size());
+}
+
+void run_infer(const InferOptions& opts, const std::string& device_spec, uint64_t seed) {
+  const std::string meta_path = path_join(opts.run, "meta.json");
+  json run_meta = load_json_file(meta_path);
+  if (run_meta.value("format", "") != "ntm-run")
+    input_error(meta_path, ": not the meta.json of an ntm training seed (format \"ntm-run\"); pass --run runs/x/seed-S");
+  if (!run_meta.value("complete", false))
+    input_error(meta_path, ": this seed did not finish training; finish it with ntm train --resume");
+  TrainOptions topts = json_get<json>(run_meta, "config", meta_path).get<TrainOptions>();
+  const ModelEntry& entry = find_model(topts.model);
+  const json trained = json_get<json>(run_meta, "labels", meta_path);
+  const c10::Device device = resolve_device(device_spec);
+
+  labels::LabelStoreReader reader(opts.labels);
+  const labels::StoreMeta& meta = reader.meta();
+  const std::string want_vocab = json_get<std::string>(trained, "vocab_hash", meta_path);
+  if (meta.vocab_hash != want_vocab)
+    input_error(opts.labels, ": vocabulary hash ", meta.vocab_hash, " differs from the run's ", want_vocab,
+                " (", opts.run, "); build the label store with the run's vocabulary (ntm build-labels --vocab)");
+  const int64_t want_hidden = json_get<int64_t>(trained, "hidden_size", meta_path);
+  ModelInputs inputs = entry.inputs(topts);
+  if ((inputs.hidden) && meta.hidden_size != want_hidden)
+    input_error(opts.labels, ": hidden size ", meta.hidden_size, " differs from the run's ", want_hidden,
+                "; use a label store made with the same LM");
+  TrainData data = make_train_data(reader.read_all(), inputs, teacher_spec(topts), opts.labels);
+  if (data.vocab_size == 0) data.vocab_size = meta.vocab_size();
+  auto model = entry.make(topts, ModelShape{data.vocab_size, want_hidden});
+  const std::string model_path = path_join(opts.run, "model.safetensors");
+  auto f = st::File::open(model_path);
+  NamedTensors state;
+  for (const auto& name : f->names()) state.emplace_back(name, f->tensor(name));
+  model->load_state(state, model_path);
+  model->to(device);
+  at::Generator noise = make_noise_generator(device, noise_seed(static_cast<int64_t>(seed)));
+  const std::string mode_s = opts.theta.empty() ? topts.theta : opts.theta;
+  const ThetaMode mode = mode_s == "mean" ? ThetaMode::kMean : ThetaMode::kSample;
+  at::Tensor theta = compute_theta(*model, data, mode, topts.theta_samples, topts.eval_batch_size, device, noise);
+  write_theta(opts.out, theta, data, {{"format", "ntm-theta"}, {"model", topts.model}, {"run", opts.run},
+                                      {"theta", mode_s}, {"vocab_hash", meta.vocab_hash}});
+  spdlog::info("wrote θ [{}, {}] for {} documents of {} to {}", theta.size(0), theta.size(1), data.num_docs,
+               opts.labels, opts.out);
+}
+
+}  // namespace ntm::topic

@@ -1,0 +1,196 @@
+#include "ntm/topic/trainer.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include "ntm/error.h"
+#include "ntm/io/safetensors.h"
+#include "ntm/topic/adam.h"
+#include "ntm/util/fs.h"
+
+namespace ntm::topic {
+namespace {
+
+constexpr const char* kCheckpoint = "checkpoint.safetensors";
+
+// Preallocated CPU staging buffers so that gathering a batch does not allocate.
+struct BatchStager {
+  at::Tensor x, weight;  // [B_max, H], [B_max, V]
+  Batch gather(const TrainData& data, const at::Tensor& rows, c10::Device device) {
+    const int64_t B = rows.size(0);
+    Batch b;
+    if (data.x.defined()) {
+      if (!x.defined() || x.size(0) < B) x = torch::empty({B, data.x.size(1)}, torch::kFloat32);
+      auto dst = x.narrow(0, 0, B);
+      at::index_select_out(dst, data.x, 0, rows);
+      b.x = device.is_cpu() ? dst : dst.to(device);
+    }
+    if (data.target.weight.defined()) {
+      if (!weight.defined() || weight.size(0) < B) weight = torch::empty({B, data.vocab_size}, torch::kFloat32);
+      auto dst = weight.narrow(0, 0, B);
+      at::index_select_out(dst, data.target.weight, 0, rows);
+      b.weight = device.is_cpu() ? dst : dst.to(device);
+      b.kl = data.target.kl;
+    }
+    if (data.bow_target || data.bow_input) {
+      auto bow = dense_bow(data, rows).to(device);  // [B, V]
+      if (data.bow_input) b.bow = bow;
+      if (data.bow_target) {
+        b.weight = bow;
+        b.kl = false;
+      }
+    }
+    return b;
+  }
+};
+
+void save_checkpoint(const std::string& path, TopicModel& model, const Adam& adam, const at::Generator& shuffle,
+                     const at::Generator& noise, const std::string& identity, const TrainOutcome& so_far) {
+  std::vector<std::pair<std::string, at::Tensor>> ts;
+  for (auto& [n, t] : model.named_state()) ts.emplace_back("model." + n, t.detach().cpu());
+  for (auto& [n, t] : adam.state()) ts.emplace_back("adam." + n, t.detach().cpu());
+  ts.emplace_back("rng.shuffle", shuffle.get_state());
+  ts.emplace_back("rng.noise", noise.get_state());
+  nlohmann::json metrics = so_far.metrics;
+  st::save(path, ts,
+           {{"format", "ntm-train-checkpoint"},
+            {"epoch", std::to_string(so_far.epochs)},
+            {"adam_steps", std::to_string(adam.steps())},
+            {"identity", identity},
+            {"final_loss", nlohmann::json(so_far.final_loss).dump()},
+            {"metrics", metrics.dump()}});
+}
+
+// Returns true when a checkpoint was loaded.
+bool load_checkpoint(const std::string& path, TopicModel& model, Adam& adam, at::Generator& shuffle,
+                     at::Generator& noise, const std::string& identity, TrainOutcome& so_far) {
+  if (!path_exists(path)) return false;
+  auto f = st::File::open(path);
+  if (f->metadata("format") != "ntm-train-checkpoint") input_error(path, ": not an ntm training checkpoint");
+  if (f->metadata("identity") != identity)
+    usage_error(path, ": this checkpoint was written with another configuration or label store; "
+                      "rerun with the same --config/flags, or without --resume to start over");
+  NamedTensors model_state, adam_state;
+  for (const auto& name : f->names()) {
+    if (name.rfind("model.", 0) == 0) model_state.emplace_back(name.substr(6), f->tensor(name));
+    if (name.rfind("adam.", 0) == 0) adam_state.emplace_back(name.substr(5), f->tensor(name));
+  }
+  model.load_state(model_state, path);
+  adam.load_state(adam_state, std::stoll(f->metadata("adam_steps", "0")), path);
+  shuffle.set_state(f->tensor("rng.shuffle").clone());
+  noise.set_state(f->tensor("rng.noise").clone());
+  so_far.epochs = std::stoll(f->metadata("epoch", "0"));
+  so_far.final_loss = nlohmann::json::parse(f->metadata("final_loss", "0")).get<double>();
+  for (auto& m : nlohmann::json::parse(f->metadata("metrics", "[]"))) so_far.metrics.push_back(m);
+  return true;
+}
+
+void write_metrics(const std::string& path, const std::vector<nlohmann::json>& metrics) {
+  std::string text;
+  for (const auto& m : metrics) text += m.dump() + "\n";
+  write_file_atomic(path, text);
+}
+
+}  // namespace
+
+Batch make_batch(const TrainData& data, const at::Tensor& rows, c10::Device device) {
+  BatchStager stager;
+  Batch b = stager.gather(data, rows, device);
+  if (b.x.defined() && device.is_cpu()) b.x = b.x.clone();
+  if (b.weight.defined() && device.is_cpu() && !data.bow_target) b.weight = b.weight.clone();
+  return b;
+}
+
+at::Generator make_noise_generator(c10::Device device, uint64_t seed) {
+  if (device.is_cpu()) return at::detail::createCPUGenerator(seed);
+  auto gen = at::globalContext().defaultGenerator(device);
+  gen.set_current_seed(seed);
+  return gen;
+}
+
+TrainOutcome train_seed(TopicModel& model, const TrainData& data, const TrainOptions& opts, const SeedTraining& run,
+                        at::Generator& noise_gen) {
+  const int64_t D = data.num_docs;
+  at::Generator shuffle_gen = at::detail::createCPUGenerator(static_cast<uint64_t>(run.seed));
+  Adam adam(model.named_parameters(), AdamOptions{opts.lr, opts.beta1, opts.beta2, opts.adam_eps});
+  const std::string ckpt = path_join(run.dir, kCheckpoint);
+  const std::string metrics_path = path_join(run.dir, "metrics.jsonl");
+  TrainOutcome out;
+  if (run.resume && load_checkpoint(ckpt, model, adam, shuffle_gen, noise_gen, run.identity, out))
+    spdlog::info("seed {}: resuming after epoch {} from {}", run.seed, out.epochs, ckpt);
+  if (out.epochs > opts.epochs)
+    usage_error("--epochs ", opts.epochs, ": the checkpoint in ", run.dir, " has already run ", out.epochs, " epochs");
+
+  BatchStager stager;
+  double last_finite = std::nan("");
+  int64_t last_finite_epoch = 0, last_finite_batch = 0;
+  for (int64_t epoch = out.epochs + 1; epoch <= opts.epochs; ++epoch) {
+    const auto t0 = std::chrono::steady_clock::now();
+    model.set_training(true);
+    auto perm = torch::randperm(D, shuffle_gen, torch::TensorOptions().dtype(torch::kInt64));  // [D]
+    double loss_sum = 0.0;
+    int64_t batch_index = 0;
+    for (int64_t b = 0; b < D; b += opts.batch_size, ++batch_index) {
+      auto rows = perm.slice(0, b, std::min(D, b + opts.batch_size));
+      Batch batch = stager.gather(data, rows, run.device);
+      adam.zero_grad();
+      auto loss = model.loss(batch, noise_gen);
+      const double value = loss.item<double>();
+      if (!std::isfinite(value)) {
+        std::ostringstream last;
+        if (std::isnan(last_finite)) last << "none";
+        else last << last_finite << " (epoch " << last_finite_epoch << ", batch " << last_finite_batch << ")";
+        input_error("training diverged: the loss is ", value, " at epoch ", epoch, ", batch ", batch_index + 1,
+                    " (seed ", run.seed, "); last finite batch loss: ", last.str(),
+                    ". Lower --lr, check the label store with `ntm check-labels`, or resume from the last "
+                    "checkpoint in ", run.dir, " with --resume");
+      }
+      last_finite = value;
+      last_finite_epoch = epoch;
+      last_finite_batch = batch_index + 1;
+      loss.backward();
+      adam.step();
+      loss_sum += value;
+    }
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.epochs = epoch;
+    out.final_loss = loss_sum / static_cast<double>(D);
+    nlohmann::json rec = {{"epoch", epoch},
+                          {"loss", out.final_loss},
+                          {"seconds", secs},
+                          {"docs_per_s", static_cast<double>(D) / std::max(secs, 1e-9)}};
+    out.metrics.push_back(rec);
+    spdlog::info("seed {} epoch {}/{}: loss {:.4f}, {:.0f} docs/s", run.seed, epoch, opts.epochs, out.final_loss,
+                 rec["docs_per_s"].get<double>());
+    save_checkpoint(ckpt, model, adam, shuffle_gen, noise_gen, run.identity, out);
+    write_metrics(metrics_path, out.metrics);
+  }
+  if (opts.epochs == 0 || out.metrics.empty()) write_metrics(metrics_path, out.metrics);
+  return out;
+}
+
+at::Tensor compute_theta(TopicModel& model, const TrainData& data, ThetaMode mode, int64_t samples,
+                         int64_t batch_size, c10::Device device, at::Generator& noise_gen) {
+  torch::NoGradGuard no_grad;
+  model.set_training(false);
+  const int64_t D = data.num_docs;
+  auto sum = torch::zeros({D, model.num_topics()}, torch::kFloat64);  // [D, K]
+  const int64_t passes = mode == ThetaMode::kMean ? 1 : samples;
+  BatchStager stager;
+  for (int64_t s = 0; s < passes; ++s) {
+    for (int64_t b = 0; b < D; b += batch_size) {
+      const int64_t e = std::min(D, b + batch_size);
+      auto rows = torch::arange(b, e, torch::kInt64);
+      Batch batch = stager.gather(data, rows, device);
+      sum.slice(0, b, e) += model.theta(batch, mode, noise_gen).to(torch::kCPU, torch::kFloat64);
+    }
+  }
+  return (sum / static_cast<double>(passes)).to(torch::kFloat32).contiguous();
+}
+
+}  // namespace ntm::topic
