@@ -1,5 +1,7 @@
 // ntm: neural topic modeling with soft labels distilled from language models.
 // The command table below is the whole CLI; each subcommand lives in apps/cmd_<name>.cpp.
+#include <malloc.h>
+
 #include <iostream>
 
 #include "cli.h"
@@ -31,6 +33,11 @@ const ntm::cli::Command kCommands[] = {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Keep large tensor buffers (attention scores of long documents, batch activations) in the heap
+  // for reuse instead of mmap/munmap-ing them on every allocation: on long CPU runs the page faults
+  // otherwise cost more than the arithmetic.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   CLI::App app{"ntm " + ntm::version() +
                " — neural topic models trained on soft labels distilled from language models"};
   app.require_subcommand(0, 1);
