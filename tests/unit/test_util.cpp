@@ -8,7 +8,7 @@
 namespace ntm::test {
 
 RunResult run_ntm(const std::string& args) {
-  return run_command(std::string("NTM_LOG_LEVEL=${NTM_LOG_LEVEL:-info} '") + NTM_BINARY + "' " + args);
+  return run_command(std::string("NTM_LOG_LEVEL=info '") + NTM_BINARY + "' " + args);
 }
 
 RunResult run_command(const std::string& shell_command) {
