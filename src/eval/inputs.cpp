@@ -139,8 +139,28 @@ EvalInputs load_run_dir(const std::string& run_dir) {
   const std::string meta_path = path_join(run_dir, "meta.json");
   if (!path_exists(meta_path)) input_error("--run ", run_dir, ": no meta.json (not a directory written by ntm train)");
   json meta = load_json_file(meta_path);
-  if (meta.value("format", std::string()) != "ntm-run")
-    input_error(meta_path, ": \"format\" is not \"ntm-run\"");
+  const std::string format = meta.value("format", std::string());
+  if (format != "ntm-run-set" && format != "ntm-run")
+    input_error(meta_path, ": \"format\" is \"", format, "\", expected \"ntm-run-set\" (runs/x) or \"ntm-run\" (runs/x/seed-S)");
+  if (format == "ntm-run" && !meta.contains("seeds")) {
+    // A single seed directory (runs/x/seed-S): evaluate just that seed.
+    EvalInputs in;
+    in.source = run_dir;
+    in.model = meta.value("model", std::string());
+    SeedInput seed;
+    seed.seed = meta.value("seed", int64_t{0});
+    seed.name = "seed-" + std::to_string(seed.seed);
+    const std::string topics = path_join(run_dir, "topics.json");
+    if (!path_exists(topics)) input_error(run_dir, ": no topics.json");
+    seed.topics = load_topics_file(topics);
+    const std::string theta = path_join(run_dir, "theta.safetensors");
+    if (path_exists(theta)) load_theta_file(theta, seed);
+    const std::string beta = path_join(run_dir, "beta.safetensors");
+    if (path_exists(beta)) load_beta(beta, seed);
+    check_shapes(seed, run_dir);
+    in.seeds.push_back(std::move(seed));
+    return in;
+  }
   EvalInputs in;
   in.source = run_dir;
   in.model = meta.value("model", std::string());
