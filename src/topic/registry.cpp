@@ -5,6 +5,7 @@
 
 #include "ntm/error.h"
 #include "ntm/topic/model.h"
+#include "lda_model.h"
 #include "prodlda_model.h"
 
 namespace ntm::topic {
@@ -40,6 +41,11 @@ ModelInputs bow_inputs(const TrainOptions&) {
   in.drop_empty_bow = true;
   return in;
 }
+ModelInputs lda_inputs(const TrainOptions&) {
+  ModelInputs in;
+  in.drop_empty_bow = true;  // the BoW CSR is always kept; no dense target or input
+  return in;
+}
 ModelInputs ctx_bow_inputs(const TrainOptions&) {
   ModelInputs in;
   in.hidden = true;
@@ -69,6 +75,10 @@ std::unique_ptr<TopicModel> make_combined(const TrainOptions& o, const ModelShap
                                         1.0);
 }
 
+std::unique_ptr<TopicModel> make_lda(const TrainOptions& o, const ModelShape& s) {
+  return std::make_unique<LdaModel>(o.num_topics, s.vocab_size);
+}
+
 }  // namespace
 
 const std::vector<ModelEntry>& model_registry() {
@@ -80,6 +90,7 @@ const std::vector<ModelEntry>& model_registry() {
        make_zeroshot},
       {"combined", "CombinedTM baseline (OCTIS CTM): BoW + LM hidden state in, BoW reconstructed",
        combined_inputs, make_combined},
+      {"lda", "LDA baseline by collapsed Gibbs sampling (multi-threaded AD-LDA): BoW counts", lda_inputs, make_lda},
   };
   return table;
 }
