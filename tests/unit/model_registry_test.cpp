@@ -33,8 +33,11 @@ std::set<std::string> readme_names() {
       continue;
     }
     if (!in_section) continue;
-    if (line.rfind("| `--model`", 0) == 0) in_table = true;
-    else if (in_table && line.rfind("|", 0) != 0) break;
+    if (line.rfind("| `--model`", 0) == 0) {
+      in_table = true;  // the header row
+      continue;
+    }
+    if (in_table && line.rfind("|", 0) != 0) break;
     std::smatch m;
     if (in_table && std::regex_search(line, m, row)) names.insert(m[1]);
   }
