@@ -43,6 +43,10 @@ void setup_train(CLI::App& sub, CommandContext& ctx) {
   binder->add("theta", o.theta, "theta.safetensors: sample (mean of --theta-samples eval samples) | mean (softmax(mu))");
   binder->add("theta_samples", o.theta_samples, "samples averaged for --theta sample");
   binder->add("eval_batch_size", o.eval_batch_size, "documents per batch when computing theta");
+  binder->add("iterations", o.iterations, "lda: Gibbs sweeps");
+  binder->add("alpha", o.alpha, "lda: symmetric document-topic prior (< 0: 50 / K)");
+  binder->add("beta", o.beta, "lda: symmetric topic-word prior");
+  binder->add("optimize_every", o.optimize_every, "lda: optimise alpha every N sweeps (0 = never)");
   sub.add_flag("--resume", *resume, "continue a killed run from its checkpoints; finished seeds are skipped");
   sub.add_flag("--list-models", *list, "print the model registry and exit");
   ctx.run = [opts, binder, resume, list, g = ctx.global] {

@@ -5,6 +5,8 @@
 
 #include "ntm/error.h"
 #include "ntm/topic/model.h"
+#include "etm_model.h"
+#include "lda_model.h"
 #include "prodlda_model.h"
 
 namespace ntm::topic {
@@ -40,6 +42,11 @@ ModelInputs bow_inputs(const TrainOptions&) {
   in.drop_empty_bow = true;
   return in;
 }
+ModelInputs lda_inputs(const TrainOptions&) {
+  ModelInputs in;
+  in.drop_empty_bow = true;  // the BoW CSR is always kept; no dense target or input
+  return in;
+}
 ModelInputs ctx_bow_inputs(const TrainOptions&) {
   ModelInputs in;
   in.hidden = true;
@@ -69,6 +76,28 @@ std::unique_ptr<TopicModel> make_combined(const TrainOptions& o, const ModelShap
                                         1.0);
 }
 
+EtmConfig etm_config(const TrainOptions& o, const ModelShape& s, bool dsl) {
+  EtmConfig c;
+  c.vocab_size = s.vocab_size;
+  c.input_size = dsl ? s.hidden_size : s.vocab_size;
+  c.num_topics = o.num_topics;
+  c.hidden_sizes = o.hidden_sizes;
+  c.activation = o.activation;
+  c.encoder_dropout = o.encoder_dropout;
+  c.bow_input = !dsl;
+  c.train_embeddings = dsl;
+  return c;
+}
+std::unique_ptr<TopicModel> make_etm(const TrainOptions& o, const ModelShape& s) {
+  return std::make_unique<EtmModel>("etm", etm_config(o, s, false), 1.0);
+}
+std::unique_ptr<TopicModel> make_dsl_etm(const TrainOptions& o, const ModelShape& s) {
+  return std::make_unique<EtmModel>("dsl-etm", etm_config(o, s, true), o.loss_weight);
+}
+std::unique_ptr<TopicModel> make_lda(const TrainOptions& o, const ModelShape& s) {
+  return std::make_unique<LdaModel>(o.num_topics, s.vocab_size);
+}
+
 }  // namespace
 
 const std::vector<ModelEntry>& model_registry() {
@@ -80,6 +109,11 @@ const std::vector<ModelEntry>& model_registry() {
        make_zeroshot},
       {"combined", "CombinedTM baseline (OCTIS CTM): BoW + LM hidden state in, BoW reconstructed",
        combined_inputs, make_combined},
+      {"dsl-etm", "DSL-ETM: LM hidden state in, LM soft labels as target, softmax(theta beta) student",
+       dsl_inputs, make_dsl_etm},
+      {"etm", "ETM baseline (OCTIS ETM): normalised BoW in, BoW reconstructed; random fixed word embeddings",
+       bow_inputs, make_etm},
+      {"lda", "LDA baseline by collapsed Gibbs sampling (multi-threaded AD-LDA): BoW counts", lda_inputs, make_lda},
   };
   return table;
 }

@@ -53,6 +53,10 @@ void TrainOptions::validate() const {
   if (theta != "sample" && theta != "mean") usage_error("--theta: use sample (reference) or mean (softmax(mu))");
   if (theta_samples < 1) usage_error("--theta-samples must be >= 1");
   if (eval_batch_size < 1) usage_error("--eval-batch-size must be >= 1");
+  if (iterations < 1) usage_error("--iterations must be >= 1 (got ", iterations, ")");
+  if (!(alpha < 0 || alpha > 0)) usage_error("--alpha must be > 0 (or < 0 for 50 / K; got ", alpha, ")");
+  if (!(beta > 0)) usage_error("--beta must be > 0 (got ", beta, ")");
+  if (optimize_every < 0) usage_error("--optimize-every must be >= 0 (got ", optimize_every, ")");
 }
 
 void InferOptions::validate() const {
@@ -134,10 +138,16 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
       outcome = train_seed(*model, data, opts, run, noise);
     } else {
       model->fit(data, opts, noise);
-      outcome.epochs = opts.epochs;
+      outcome.metrics = model->fit_metrics();
+      outcome.final_loss = model->fit_loss();
+      std::string text;
+      for (const auto& m : outcome.metrics) text += m.dump() + "\n";
+      write_file_atomic(path_join(dir, "metrics.jsonl"), text);
     }
     const ThetaMode mode = opts.theta == "mean" ? ThetaMode::kMean : ThetaMode::kSample;
-    at::Tensor theta = compute_theta(*model, data, mode, opts.theta_samples, opts.eval_batch_size, device, noise);
+    at::Tensor theta = model->gradient_trained()
+                           ? compute_theta(*model, data, mode, opts.theta_samples, opts.eval_batch_size, device, noise)
+                           : model->fitted_theta();
     write_seed_outputs(info, seed, dir, *model, theta, outcome);
     spdlog::info("seed {}: wrote {}", seed, dir);
   }

@@ -45,6 +45,11 @@ class TopicModel {
   // Models that are not trained by gradient steps (gradient_trained() == false, e.g. Gibbs LDA)
   // train here instead of through train_seed(); loss() is then never called.
   virtual void fit(const TrainData& data, const TrainOptions& opts, at::Generator& gen);
+  // After fit(): θ [D, K] of the training documents, one record per progress report for
+  // metrics.jsonl, and the final loss recorded in meta.json.
+  virtual at::Tensor fitted_theta() { return {}; }
+  virtual std::vector<nlohmann::json> fit_metrics() const { return {}; }
+  virtual double fit_loss() const { return 0.0; }
 
   virtual void to(c10::Device device) = 0;
   virtual void set_training(bool on) = 0;

@@ -37,6 +37,11 @@ struct TrainOptions {
   std::string theta = "sample"; // sample: mean of theta_samples eval-mode samples (reference); mean: softmax(mu)
   int64_t theta_samples = 10;
   int64_t eval_batch_size = 64;
+  // LDA (Gibbs sampling) only.
+  int64_t iterations = 1000;   // Gibbs sweeps
+  double alpha = -1;           // symmetric document-topic prior; < 0 means 50 / K
+  double beta = 0.01;          // symmetric topic-word prior
+  int64_t optimize_every = 0;  // optimise alpha every N sweeps after 100 burn-in sweeps (0 = never)
 
   void validate() const;
 };
@@ -45,6 +50,6 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainOptions, model, labels, out
                                                 batch_size, lr, beta1, beta2, adam_eps, hidden_sizes, activation,
                                                 dropout, encoder_dropout, learn_priors, temperature, loss_weight, loss_type,
                                                 sparsity_ratio, topk, mask_mode, top_n, theta, theta_samples,
-                                                eval_batch_size)
+                                                eval_batch_size, iterations, alpha, beta, optimize_every)
 
 }  // namespace ntm::topic
