@@ -162,7 +162,6 @@ TEST_CASE("build-labels stops cleanly on SIGTERM/SIGINT and --resume gives the u
     auto resumed = run_ntm(common + " --out " + q(out) + " --resume");
     INFO(resumed.output);
     REQUIRE(resumed.exit_code == 0);
-    CHECK(resumed.output.find("16") != std::string::npos);  // resumed after 2 chunks of 8
     for (size_t i = 0; i < store.num_chunks(); ++i) {
       std::string name = store.chunks()[i].file;
       CHECK(ntm::read_file(out + "/" + name) == ntm::read_file(dir / ("full/" + name)));
