@@ -30,7 +30,7 @@ TEST_CASE("fuzz crashers replay cleanly through their harness bodies", "[unit][r
     }
   }
   // Also a few hand-picked hostile inputs, so the bodies themselves stay exercised.
-  for (const std::string s : {std::string("\x01{\"text\": \"\xff\"}\n", 15), std::string("\x00\"\t\"\"\n\"", 7), std::string()}) {
+  for (const std::string& s : {std::string("\x01{\"text\": \"\xff\"}\n", 15), std::string("\x00\"\t\"\"\n\"", 7), std::string()}) {
     ntm::fuzz::run_corpus(reinterpret_cast<const uint8_t*>(s.data()), s.size());
     ntm::fuzz::run_words(reinterpret_cast<const uint8_t*>(s.data()), s.size());
     ntm::fuzz::run_vocab(reinterpret_cast<const uint8_t*>(s.data()), s.size());
