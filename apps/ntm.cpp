@@ -6,6 +6,8 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "ntm/util/signals.h"
+#include "ntm/util/symlinks.h"
 #include "ntm/error.h"
 #include "ntm/util/device.h"
 #include "ntm/util/log.h"
@@ -49,6 +51,9 @@ int main(int argc, char** argv) {
   app.add_option("--log-file", global.log_file, "also write logs to this file");
   app.add_option("--threads", global.threads, "CPU threads for tensor math (0 = all cores)")->capture_default_str();
   app.add_option("--seed", global.seed, "random seed")->capture_default_str();
+  bool allow_external_symlinks = false;
+  app.add_flag("--allow-external-symlinks", allow_external_symlinks,
+               "follow symlinks in a model folder that point outside it (also NTM_ALLOW_EXTERNAL_SYMLINKS=1)");
   app.add_option("--device", global.device, "auto|cpu|cuda|cuda:N")->capture_default_str();
 
   std::vector<std::pair<CLI::App*, ntm::cli::CommandContext>> subs;
@@ -66,6 +71,8 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
+  ntm::install_stop_handlers();
+  ntm::set_allow_external_symlinks(allow_external_symlinks);
   try {
     ntm::init_logging(global.log_level, global.log_file);
     if (show_version) {
@@ -81,6 +88,9 @@ int main(int argc, char** argv) {
     }
     std::cout << app.help() << std::endl;
     return 2;
+  } catch (const ntm::Interrupted& e) {
+    std::cerr << "ntm: " << e.what() << std::endl;
+    return e.exit_code();
   } catch (const ntm::Error& e) {
     std::cerr << "ntm: error: " << e.what() << std::endl;
     return e.exit_code();

@@ -13,14 +13,50 @@ if [[ ! -f build-fuzz/build.ninja ]]; then
   cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
     -DNTM_FUZZ=ON -DNTM_BUILD_TESTS=OFF -DNTM_PCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
 fi
-cmake --build build-fuzz -j "$(nproc)"
+# Only the harnesses (and ntm_core under them); -j defaults to the core count, NTM_FUZZ_JOBS overrides.
+targets=$(cd tests/fuzz && ls fuzz_*.cpp | sed 's/\.cpp$//')
+cmake --build build-fuzz -j "${NTM_FUZZ_JOBS:-$(nproc)}" --target $targets
+NTM_BIN=${NTM_BIN:-build/apps/ntm}
+# Seeds from the real fixtures; a few harnesses take a leading "mode" byte (see tests/fuzz/*.cpp).
 seed_dir() {  # harness -> directory of seed inputs
   local d=build-fuzz/seeds/$1; mkdir -p "$d"
   case $1 in
     fuzz_safetensors) find tests/fixtures -name '*.safetensors' -size -200k -exec cp {} "$d/" \; ;;
     fuzz_config) cp configs/*.json "$d/" 2>/dev/null || true; find tests/fixtures -name 'config.json' | head -5 | while read -r f; do cp "$f" "$d/$(echo "$f" | tr / _)"; done ;;
-    fuzz_tokenizer) find tests/fixtures -name 'tokenizer.json' -exec cp {} "$d/" \; ;;
-    fuzz_corpus) cp tests/fixtures/corpora/* "$d/" 2>/dev/null || true ;;
+    fuzz_tokenizer_json) find tests/fixtures data -name 'tokenizer.json' -size -2M | while read -r f; do cp "$f" "$d/$(echo "$f" | tr / _)"; done ;;
+    fuzz_tokenizer_encode|fuzz_words)  # one document per seed (first byte = mode for the encoder)
+      /usr/bin/python3 - "$d" <<'PY'
+import json, sys
+texts = json.load(open("tests/fixtures/tokenizers/texts.json"))
+for i, t in enumerate(texts[:64]):
+    open(f"{sys.argv[1]}/t{i}", "wb").write(bytes([i % 8]) + t.encode())
+PY
+      ;;
+    fuzz_corpus)  # mode byte: format (tsv/jsonl/txt), quoting, on_bad_row
+      for f in tests/fixtures/corpora/*.tsv; do
+        for m in 0 4 8 16; do { printf "\\x$(printf %02x $m)"; head -c 4000 "$f"; } > "$d/$(basename "$f").$m"; done
+      done
+      { printf '\x01'; printf '{"text": "a b", "label": 1}\n{"text": "c", "label": null, "id": "x"}\n\n{"text": 3}\n'; } > "$d/jsonl"
+      { printf '\x02'; head -c 2000 tests/fixtures/corpora/tiny.tsv; } > "$d/txt" ;;
+    fuzz_vocab)
+      printf '["market","prices","linux"]' > "$d/array.json"
+      if [[ -x $NTM_BIN ]]; then
+        "$NTM_BIN" vocab --corpus tests/fixtures/corpora/tiny.tsv --vocab-size 30 --out build-fuzz/seed-vocab >/dev/null 2>&1 || true
+        cp build-fuzz/seed-vocab/vocab.json "$d/vocab.json" 2>/dev/null || true
+      fi ;;
+    fuzz_label_store)  # meta.json + "\n--chunk--\n" + chunk-00000.safetensors of a real store
+      if [[ -x $NTM_BIN && ! -f build-fuzz/seed-store/meta.json ]]; then
+        rm -rf build-fuzz/seed-store
+        "$NTM_BIN" build-labels --corpus tests/fixtures/corpora/tiny.tsv --model data/tiny-lm --vocab-size 20 \
+          --chunk-size 4 --out build-fuzz/seed-store >/dev/null 2>&1 || true
+      fi
+      if [[ -f build-fuzz/seed-store/meta.json ]]; then
+        { cat build-fuzz/seed-store/meta.json; printf '\n--chunk--\n'; cat build-fuzz/seed-store/chunk-00000.safetensors; } > "$d/store"
+        { cat build-fuzz/seed-store/meta.json; printf '\n--chunk--\n'; cat build-fuzz/seed-store/chunk-00000.safetensors; printf x; } > "$d/store-odd"
+      else
+        echo "fuzz: $NTM_BIN missing, label-store seeds are synthetic" >&2
+        printf '{"format":"ntm-labels","chunks":[{"file":"chunk-00000.safetensors"}]}\n--chunk--\n' > "$d/store"
+      fi ;;
     *) find tests/fixtures -name '*.json' -size -64k | head -20 | while read -r f; do cp "$f" "$d/$(echo "$f" | tr / _)"; done ;;
   esac
   echo "$d"

@@ -2,6 +2,7 @@
 // Buffered byte input for the corpus readers (internal). Reads the file in 1 MiB blocks.
 #include <cerrno>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -32,13 +33,20 @@ class ByteReader {
     if (pos_ == end_ && !refill()) return -1;
     return static_cast<unsigned char>(buf_[pos_]);
   }
+  // Per-document size limit (bytes appended to one output string) and the line reported when it
+  // is exceeded.
+  void set_max_bytes(int64_t max_bytes) { max_bytes_ = static_cast<size_t>(max_bytes); }
+  void set_doc_line(int64_t line) { doc_line_ = line; }
   // Appends bytes up to (not including) the first byte for which stop[b] is true; returns that
-  // byte (not consumed) or -1 at end of file.
+  // byte (not consumed) or -1 at end of file. input_error when out grows beyond the limit.
   int read_until(const bool* stop, std::string& out) {
     for (;;) {
       if (pos_ == end_ && !refill()) return -1;
       size_t i = pos_;
       while (i < end_ && !stop[static_cast<unsigned char>(buf_[i])]) ++i;
+      if (out.size() + (i - pos_) > max_bytes_)
+        input_error(path_, ":", doc_line_, ": document larger than ", max_bytes_,
+                    " bytes (the per-document limit, --max-doc-bytes); split it or raise the limit");
       out.append(buf_.data() + pos_, i - pos_);
       pos_ = i;
       if (i < end_) return static_cast<unsigned char>(buf_[i]);
@@ -75,6 +83,8 @@ class ByteReader {
 
   std::string path_;
   std::FILE* file_ = nullptr;
+  size_t max_bytes_ = size_t{64} << 20;
+  int64_t doc_line_ = 0;
   std::vector<char> buf_;
   size_t pos_ = 0, end_ = 0;
 };

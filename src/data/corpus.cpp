@@ -24,7 +24,7 @@ class TxtReader : public detail::ReaderBase {
   std::string format() const override { return "txt"; }
 
   bool next(Document& doc) override {
-    while (in_.read_line(line_)) {
+    for (in_.set_doc_line(line_no_ + 1); in_.read_line(line_); in_.set_doc_line(line_no_ + 1)) {
       ++line_no_;
       if (line_no_ == 1 && line_.compare(0, 3, "\xEF\xBB\xBF") == 0) line_.erase(0, 3);
       int64_t nl = 0;
@@ -57,7 +57,7 @@ class JsonlReader : public detail::ReaderBase {
   std::string format() const override { return "jsonl"; }
 
   bool next(Document& doc) override {
-    while (in_.read_line(line_)) {
+    for (in_.set_doc_line(line_no_ + 1); in_.read_line(line_); in_.set_doc_line(line_no_ + 1)) {
       ++line_no_;
       if (line_no_ == 1 && line_.compare(0, 3, "\xEF\xBB\xBF") == 0) line_.erase(0, 3);
       if (line_.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank line
@@ -128,6 +128,7 @@ void validate_corpus_options(const CorpusOptions& o) {
   one_of(o.on_bad_row, {"error", "skip"}, "--on-bad-row");
   one_of(o.quoting, {"auto", "csv", "none"}, "--quoting");
   if (o.text_column.empty()) usage_error("--text-column must not be empty");
+  if (o.max_doc_bytes <= 0) usage_error("--max-doc-bytes must be positive, got ", o.max_doc_bytes);
 }
 
 std::string resolve_corpus_format(const std::string& path, const std::string& format) {

@@ -14,7 +14,9 @@ namespace ntm::detail {
 
 class ReaderBase : public CorpusReader {
  public:
-  ReaderBase(const std::string& path, const CorpusOptions& options) : in_(path), options_(options) {}
+  ReaderBase(const std::string& path, const CorpusOptions& options) : in_(path), options_(options) {
+    in_.set_max_bytes(options.max_doc_bytes);
+  }
   int64_t skipped_rows() const override { return skipped_; }
   const std::string& path() const override { return in_.path(); }
 

@@ -100,6 +100,7 @@ class TsvReader : public ReaderBase {
     int c = in_.peek();
     if (c < 0) return false;
     start_line = line_;
+    in_.set_doc_line(line_);
     std::string* f = &new_field();
     enum { kStartField, kInField, kInQuoted, kQuoteInQuoted } state = kStartField;
     for (;;) {

@@ -111,6 +111,13 @@ void load_theta_file(const std::string& path, SeedInput& seed) {
   auto theta = f->tensor("theta");
   if (theta.dim() != 2) input_error(path, ": \"theta\" must be 2-D [documents, topics]");
   seed.theta = theta.to(torch::kFloat32).clone();
+  if (seed.theta.size(0) == 0 || seed.theta.size(1) == 0)
+    input_error(path, ": \"theta\" is empty ([", seed.theta.size(0), ", ", seed.theta.size(1), "]); K and D must be > 0");
+  {
+    auto bad = torch::nonzero((~torch::isfinite(seed.theta)).any(1));  // [#bad, 1]
+    if (bad.size(0) > 0)
+      input_error(path, ": \"theta\" row (document) ", bad[0][0].item<int64_t>(), " holds NaN or Inf; the run is broken — retrain it");
+  }
   if (f->contains("doc_index")) seed.doc_index = to_int_vector(f->tensor("doc_index"), path + ": doc_index");
   if (f->contains("labels")) seed.labels = to_int_vector(f->tensor("labels"), path + ": labels");
   const int64_t D = seed.theta.size(0);
@@ -125,6 +132,11 @@ static void load_beta(const std::string& path, SeedInput& seed) {
   if (!f->contains("beta")) input_error(path, ": no tensor \"beta\" (expected [topics, vocabulary])");
   seed.beta = f->tensor("beta").to(torch::kFloat32).clone();
   if (seed.beta.dim() != 2) input_error(path, ": \"beta\" must be 2-D [topics, vocabulary]");
+  {
+    auto bad = torch::nonzero((~torch::isfinite(seed.beta)).any(1));  // [#bad, 1]
+    if (bad.size(0) > 0)
+      input_error(path, ": \"beta\" row (topic) ", bad[0][0].item<int64_t>(), " holds NaN or Inf; the run is broken — retrain it");
+  }
 }
 
 static void check_shapes(const SeedInput& s, const std::string& where) {

@@ -1,3 +1,4 @@
+#include "ntm/util/symlinks.h"
 #include "ntm/io/safetensors.h"
 
 #include <fcntl.h>
@@ -300,6 +301,7 @@ Checkpoint::Checkpoint(const std::string& dir) : dir_(dir) {
   std::string index_path = path_join(dir, "model.safetensors.index.json");
   std::string single = path_join(dir, "model.safetensors");
   if (path_exists(index_path)) {
+    check_inside_model_dir(dir, index_path);
     json index;
     try {
       index = json::parse(read_file(index_path));
@@ -320,6 +322,7 @@ Checkpoint::Checkpoint(const std::string& dir) : dir_(dir) {
         std::string shard_path = path_join(dir, shard);
         if (!path_exists(shard_path))
           input_error(index_path, ": shard '", shard, "' (holding '", it.key(), "') does not exist in ", dir);
+        check_inside_model_dir(dir, shard_path);
         files_.push_back(File::open(shard_path));
         f = file_index.emplace(shard, files_.size() - 1).first;
       }
@@ -328,6 +331,7 @@ Checkpoint::Checkpoint(const std::string& dir) : dir_(dir) {
       where_[it.key()] = f->second;
     }
   } else if (path_exists(single)) {
+    check_inside_model_dir(dir, single);
     files_.push_back(File::open(single));
     for (const auto& t : files_[0]->tensors()) where_[t.name] = 0;
   } else if (path_exists(path_join(dir, "pytorch_model.bin"))) {

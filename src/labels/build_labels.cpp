@@ -28,6 +28,7 @@
 #include "ntm/text/word_tokens.h"
 #include "ntm/util/device.h"
 #include "ntm/util/fs.h"
+#include "ntm/util/signals.h"
 #include "ntm/util/hash.h"
 #include "ntm/version.h"
 
@@ -403,6 +404,9 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   const char* kill_env = std::getenv("NTM_FAULT_KILL_AFTER_CHUNKS");
   const int64_t kill_after = kill_env ? std::atoll(kill_env) : 0;
   int64_t chunks_done = 0;
+  // NTM_FAULT_KILL_SIGNAL (default 9) picks the signal, e.g. 15 to test the SIGTERM handler.
+  const char* sig_env = std::getenv("NTM_FAULT_KILL_SIGNAL");
+  const int kill_signal = sig_env ? std::atoi(sig_env) : SIGKILL;
   // Pipeline: the next chunk is read, tokenised and bag-of-worded while the LM runs.
   std::future<Prepared> next;
   auto launch = [&](int64_t first) {
@@ -418,11 +422,16 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
     if (pos < shard_end) launch(pos);
     labels::Chunk c = run_lm(*model, p, word_ids, o);
     writer.append(c);
-    if (kill_after > 0 && ++chunks_done == kill_after) ::raise(SIGKILL);
+    if (kill_after > 0 && ++chunks_done == kill_after) ::raise(kill_signal);
     report.num_docs += n;
     report.tokens += p.tokens;
     report.truncated += p.truncated;
     progress.update(n, p.tokens);
+    // SIGINT/SIGTERM (ntm/util/signals.h): stop after a committed chunk; the store stays resumable.
+    if (stop_requested() && pos < shard_end) {
+      if (next.valid()) next.wait();
+      throw_if_stop_requested("build-labels '" + o.out + "' after " + std::to_string(committed + report.num_docs) + " documents");
+    }
   }
   writer.finish();
   if (report.truncated) spdlog::info("build-labels: --max-tokens shortened {} documents", report.truncated);

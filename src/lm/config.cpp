@@ -1,4 +1,5 @@
 // config.json parsing shared by the family adapters, and the entry points of config.h.
+#include "ntm/util/symlinks.h"
 #include "ntm/lm/config.h"
 
 #include <cmath>
@@ -198,6 +199,7 @@ DecoderConfig parse_decoder_config(const nlohmann::json& j, const std::string& w
 DecoderConfig load_decoder_config(const std::string& dir) {
   std::string path = path_join(dir, "config.json");
   if (!path_exists(path)) input_error(dir, ": no config.json (not a Hugging Face model folder?)");
+  check_inside_model_dir(dir, path);
   return parse_decoder_config(load_json_file(path), path);
 }
 

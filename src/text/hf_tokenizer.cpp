@@ -2,6 +2,9 @@
 // post-processor, and decode through the decoder chain.
 #include <spdlog/spdlog.h>
 
+#include <sys/stat.h>
+
+#include <cstdlib>
 #include <memory>
 
 #include "ntm/error.h"
@@ -121,7 +124,33 @@ void apply_tokenizer_config(Tokenizer& t, const TokenizerConfig& c) {
   t.set_model_max_length(c.model_max_length);
 }
 
+int64_t max_tokenizer_file_bytes() {
+  const char* env = std::getenv("NTM_MAX_TOKENIZER_BYTES");
+  if (env && *env) {
+    char* end = nullptr;
+    long long v = std::strtoll(env, &end, 10);
+    if (*end != '\0' || v <= 0) usage_error("NTM_MAX_TOKENIZER_BYTES must be a positive byte count, got '", env, "'");
+    return v;
+  }
+  return int64_t{256} << 20;
+}
+
+std::unique_ptr<Tokenizer> parse_hf_tokenizer_json(const std::string& text, const std::string& source) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::exception& e) {
+    input_error(source, ": not valid JSON: ", e.what());
+  }
+  if (!j.is_object()) input_error(source, ": expected a JSON object (a Hugging Face tokenizer.json)");
+  return std::make_unique<HfTokenizer>(j, source);
+}
+
 std::unique_ptr<Tokenizer> load_hf_tokenizer_json(const std::string& path, const std::string& config_path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && st.st_size > max_tokenizer_file_bytes())
+    input_error(path, ": ", static_cast<long long>(st.st_size), " bytes is larger than the tokenizer file limit of ",
+                max_tokenizer_file_bytes(), " bytes; set NTM_MAX_TOKENIZER_BYTES to raise it");
   json j = load_json_file(path);
   auto tok = std::make_unique<HfTokenizer>(j, path);
   TokenizerConfig cfg = read_tokenizer_config(config_path);

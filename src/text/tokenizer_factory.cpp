@@ -1,6 +1,7 @@
 // load_tokenizer: which file of a model folder is used, the way transformers decides.
 #include <spdlog/spdlog.h>
 
+#include "ntm/util/symlinks.h"
 #include "ntm/error.h"
 #include "ntm/text/tokenizer.h"
 #include "ntm/util/fs.h"
@@ -57,6 +58,8 @@ std::unique_ptr<Tokenizer> load_by_files(const std::string& dir, const Tokenizer
   std::string spm_path = path_join(dir, "tokenizer.model");
   std::string config = path_join(dir, "tokenizer_config.json");
   if (!path_exists(config)) config.clear();
+  for (const std::string& p : {json_path, spm_path, config})
+    if (!p.empty()) check_inside_model_dir(dir, p);
   const std::string& e = opts.engine;
   if (e != "auto" && e != "json" && e != "spm")
     usage_error("--tokenizer: expected auto, json or spm, got '", e, "'");
@@ -66,6 +69,8 @@ std::unique_ptr<Tokenizer> load_by_files(const std::string& dir, const Tokenizer
     for (const auto& [enc, bpe] : {std::pair<const char*, const char*>{"encoder.json", "vocab.bpe"}, {"vocab.json", "merges.txt"}}) {
       std::string a = path_join(dir, enc), b = path_join(dir, bpe);
       if (path_exists(a) && path_exists(b)) {
+        check_inside_model_dir(dir, a);
+        check_inside_model_dir(dir, b);
         auto t = load_gpt2_files(a, b);
         return t;
       }

@@ -25,6 +25,9 @@ struct CorpusOptions {
   std::string id_column = "id";        // JSONL key of a document id (optional)
   std::string on_bad_row = "error";    // error | skip (skipped rows are counted and logged)
   std::string quoting = "auto";        // TSV only: auto | csv | none (see above)
+  // Largest document (a txt/JSONL line, a TSV field) in bytes; a longer one is an input_error
+  // naming file:line, raised before more than this many bytes are held in memory.
+  int64_t max_doc_bytes = int64_t{64} << 20;
 };
 
 // Checks the option values; usage_error naming the flag otherwise.

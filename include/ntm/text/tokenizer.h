@@ -78,6 +78,12 @@ std::unique_ptr<Tokenizer> load_tokenizer(const std::string& model_dir, const To
 
 // Engine-specific loaders. config_path: a tokenizer_config.json or "" for none.
 std::unique_ptr<Tokenizer> load_hf_tokenizer_json(const std::string& path, const std::string& config_path = "");
+// Parses tokenizer.json text already in memory (`source` names it in errors); no config applied.
+std::unique_ptr<Tokenizer> parse_hf_tokenizer_json(const std::string& text, const std::string& source = "tokenizer.json");
+// Largest tokenizer.json / tokenizer.model accepted (bytes): files above it are refused before
+// reading. Default 256 MiB (the largest published tokenizer.json files are ~35 MB); the
+// environment variable NTM_MAX_TOKENIZER_BYTES overrides it.
+int64_t max_tokenizer_file_bytes();
 std::unique_ptr<Tokenizer> load_sentencepiece(const std::string& model_path, const std::string& config_path = "");
 // A byte-level BPE tokenizer from GPT-2's encoder.json + vocab.bpe (as HF's GPT2Tokenizer:
 // ByteLevel pre-tokenizer with the GPT-2 regex, no prefix space, <|endoftext|> special).
