@@ -31,7 +31,7 @@ TEST_CASE("lm: an untied config whose checkpoint has no lm_head falls back to th
   nlohmann::json cfg = nlohmann::json::parse(std::ifstream(src + "/config.json"));
   cfg["tie_word_embeddings"] = false;
   std::ofstream(tmp / "config.json") << cfg.dump(2);
-  std::filesystem::create_symlink(src + "/model.safetensors", tmp / "model.safetensors");
+  std::filesystem::copy_file(src + "/model.safetensors", tmp / "model.safetensors");
   auto ref = lm_reference("llama3_scaled_tied");
   auto r = ntm::lm::CausalLM::load(tmp.path(), {"float32", c10::Device(c10::kCPU)})->forward(ref.seqs, {});
   CHECK(max_abs_diff(r.last_logits, ref.single_last_logits) <= 1e-4);
