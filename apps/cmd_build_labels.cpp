@@ -18,7 +18,7 @@ void setup_build_labels(CLI::App& sub, CommandContext& ctx) {
   binder->add("max_tokens", opts->max_tokens, "truncate the document so a prompt has at most N tokens (0 = never)");
   binder->add("dtype", opts->dtype, "LM compute dtype: auto (bf16 on CUDA, fp32 on CPU) | float32 | bfloat16 | float16");
   binder->add("hidden_dtype", opts->hidden_dtype, "storage of hidden states: float32 | bfloat16");
-  binder->add("layers", opts->layers, "hidden states to keep: last");
+  binder->add("layers", opts->layers, "hidden states to store: last (the `hidden` tensor only), all (also every layer, 0 = embeddings), or a list such as 0,8,-1 (stored as layer_hidden [n, S, H])");
   binder->add("shard", opts->shard, "i/n: process the i-th of n contiguous slices (merge with `ntm merge-labels`)");
   binder->add("resume", opts->resume, "continue an interrupted run in --out");
   binder->add("chunk_size", opts->chunk_size, "documents per label-store chunk (the unit of resume)");

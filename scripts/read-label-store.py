@@ -70,6 +70,8 @@ def load_store(directory):
     store = {name: np.concatenate(arrs) for name, arrs in parts.items()}
     store["bow_indptr"] = np.concatenate([np.zeros(1, dtype=np.int64), store["bow_indptr"]])
     store["hidden"] = store["hidden"].astype(np.float32)
+    if "layer_hidden" in store:  # [D, S, H]: build-labels --layers; meta["layers"] names the S layers
+        store["layer_hidden"] = store["layer_hidden"].astype(np.float32)
     return meta, store
 
 
@@ -92,6 +94,8 @@ def main():
         print(f"row {d} doc_index {int(s['doc_index'][d])} label {int(s['labels'][d])}")
         print(f"row {d} soft_labels " + " ".join(repr(float(x)) for x in s["soft_labels"][d]))
         print(f"row {d} hidden " + " ".join(repr(float(x)) for x in s["hidden"][d]))
+        for j, layer in enumerate(meta.get("layers", [])):
+            print(f"row {d} layer {layer} " + " ".join(repr(float(x)) for x in s["layer_hidden"][d][j]))
         print(f"row {d} bow " + " ".join(f"{int(i)}:{float(c)!r}" for i, c in
                                          zip(s["bow_indices"][a:b], s["bow_counts"][a:b])))
     return 0

@@ -60,6 +60,43 @@ std::pair<int64_t, int64_t> parse_shard(const std::string& s) {
   }
 }
 
+// --layers: "last" -> {} (only `hidden`), "all" -> 0..L, "a,b,c" -> those indices (negative
+// counts from the end: -1 = L, the last layer after the final norm). num_layers < 0: syntax only.
+std::vector<int64_t> parse_layers(const std::string& spec, int64_t num_layers) {
+  if (spec == "last") return {};
+  std::vector<int64_t> out;
+  if (spec == "all") {
+    for (int64_t l = 0; l <= num_layers; ++l) out.push_back(l);
+    return out;
+  }
+  size_t pos = 0;
+  while (pos <= spec.size()) {
+    size_t comma = spec.find(',', pos);
+    std::string item = spec.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    int64_t v = 0;
+    try {
+      size_t used = 0;
+      v = std::stoll(item, &used);
+      if (used != item.size()) throw std::invalid_argument("trailing");
+    } catch (const std::exception&) {
+      usage_error("--layers '", spec, "': '", item, "' is not a layer index; use last, all or a comma-separated list "
+                  "such as 0,8,16 or -1 (0 = embeddings, -1 = last layer)");
+    }
+    if (num_layers >= 0) {
+      if (v < -(num_layers + 1) || v > num_layers)
+        usage_error("--layers '", spec, "': layer ", v, " does not exist; the model has ", num_layers,
+                    " layers (valid: 0..", num_layers, " or -1..-", num_layers + 1, ")");
+      if (v < 0) v += num_layers + 1;
+      if (std::find(out.begin(), out.end(), v) != out.end())
+        usage_error("--layers '", spec, "': layer ", v, " is listed twice");
+    }
+    out.push_back(v);
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
 CorpusOptions corpus_options(const BuildLabelsOptions& o) {
   CorpusOptions c;
   c.format = o.format;
@@ -153,8 +190,9 @@ class ChunkPreparer {
 };
 
 // Length-sorted token-budget batches; results scattered back to chunk order.
+// layers: indices into the LM's [L+1] hidden states stored as layer_hidden (empty: none).
 labels::Chunk run_lm(const lm::CausalLM& model, const Prepared& p, const at::Tensor& word_ids,
-                     const BuildLabelsOptions& o) {
+                     const std::vector<int64_t>& layers, const BuildLabelsOptions& o) {
   const int64_t n = static_cast<int64_t>(p.ids.size());
   std::vector<int64_t> order(n);
   std::iota(order.begin(), order.end(), 0);
@@ -163,7 +201,13 @@ labels::Chunk run_lm(const lm::CausalLM& model, const Prepared& p, const at::Ten
   at::Tensor soft = torch::empty({n, V}, torch::kFloat);     // [n, V]
   at::Tensor hidden = torch::empty({n, H}, torch::kFloat);   // [n, H]
   at::Tensor next = torch::empty({n}, torch::kLong);         // [n]
+  const int64_t S = static_cast<int64_t>(layers.size());
+  at::Tensor layer_hidden = S ? torch::empty({n, S, H}, torch::kFloat) : at::Tensor();  // [n, S, H]
+  at::Tensor layer_ids = torch::tensor(layers, torch::kLong);                           // [S]
   lm::ForwardOptions fo;
+  fo.all_layers = S > 0;
+  fo.token_ids.assign(word_ids.data_ptr<int64_t>(), word_ids.data_ptr<int64_t>() + V);  // soft labels only
+  fo.argmax = true;                                                                    // next_token
   size_t i = 0;
   while (i < order.size()) {
     // The longest sequence comes first, so the padded size of a batch is its first length × count.
@@ -174,14 +218,17 @@ labels::Chunk run_lm(const lm::CausalLM& model, const Prepared& p, const at::Ten
     for (int64_t j = 0; j < count; ++j) batch.push_back(p.ids[order[i + j]]);
     lm::ForwardResult r = model.forward(batch, fo);  // last_logits [b, V_lm], last_hidden [b, H]
     at::Tensor idx = torch::from_blob(order.data() + i, {count}, torch::kLong).clone();
-    soft.index_copy_(0, idx, r.last_logits.index_select(1, word_ids));
+    soft.index_copy_(0, idx, r.last_logits);  // [b, V]: the words' logits, selected on the device
     hidden.index_copy_(0, idx, r.last_hidden);
-    next.index_copy_(0, idx, r.last_logits.argmax(1));
+    next.index_copy_(0, idx, r.argmax);
+    if (S > 0)  // [L+1, b, H] -> [b, S, H]
+      layer_hidden.index_copy_(0, idx, r.all_layers_last_hidden.index_select(0, layer_ids).permute({1, 0, 2}));
     i += static_cast<size_t>(count);
   }
   labels::Chunk c;
   c.soft_labels = soft;
   c.hidden = o.hidden_dtype == "bfloat16" ? hidden.to(torch::kBFloat16) : hidden;
+  if (S > 0) c.layer_hidden = o.hidden_dtype == "bfloat16" ? layer_hidden.to(torch::kBFloat16) : layer_hidden;
   c.bow_indptr = torch::tensor(p.bow.indptr, torch::kLong);
   c.bow_indices = torch::tensor(p.bow.indices, torch::kInt);
   c.bow_counts = torch::tensor(p.bow.counts, torch::kFloat);
@@ -237,8 +284,7 @@ void BuildLabelsOptions::validate() const {
   if (chunk_size <= 0) usage_error("--chunk-size must be > 0 (got ", chunk_size, ")");
   if (hidden_dtype != "float32" && hidden_dtype != "bfloat16")
     usage_error("--hidden-dtype must be float32 or bfloat16 (got '", hidden_dtype, "')");
-  if (layers != "last")
-    usage_error("--layers ", layers, ": only 'last' is stored in label stores in this version (use `ntm lm-run --layers all` to inspect every layer)");
+  parse_layers(layers, -1);
   parse_shard(shard);
 }
 
@@ -331,6 +377,7 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   meta.label_names = label_names;
   meta.hidden_size = model->config().hidden_size;
   meta.hidden_dtype = o.hidden_dtype;
+  meta.layers = parse_layers(o.layers, model->config().num_layers);
   json weights = json::array();
   meta.lm = {{"path", o.model},
              {"model_type", model->config().model_type},
@@ -420,7 +467,7 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
     const int64_t n = static_cast<int64_t>(p.ids.size());
     pos += n;
     if (pos < shard_end) launch(pos);
-    labels::Chunk c = run_lm(*model, p, word_ids, o);
+    labels::Chunk c = run_lm(*model, p, word_ids, meta.layers, o);
     writer.append(c);
     if (kill_after > 0 && ++chunks_done == kill_after) ::raise(kill_signal);
     report.num_docs += n;

@@ -83,6 +83,12 @@ void check_chunk(const Chunk& c, const StoreMeta& m, int64_t first_doc, int64_t 
   require(c.bow_indptr, "bow_indptr", c10::kLong, {n + 1}, "n documents + 1", where);
   if (c.prompt_tokens.defined()) require(c.prompt_tokens, "prompt_tokens", c10::kInt, {n}, "n documents", where);
   if (c.next_token.defined()) require(c.next_token, "next_token", c10::kLong, {n}, "n documents", where);
+  const int64_t S = static_cast<int64_t>(m.layers.size());
+  if (S > 0)
+    require(c.layer_hidden, "layer_hidden", hidden_type, {n, S, H}, "n documents x S stored layers x H hidden size",
+            where);
+  else if (c.layer_hidden.defined())
+    input_error(where, ": tensor 'layer_hidden' is present but meta.json lists no 'layers'");
 
   at::Tensor doc = c.doc_index.contiguous();
   const int64_t* d = doc.data_ptr<int64_t>();
@@ -125,6 +131,7 @@ void check_chunk(const Chunk& c, const StoreMeta& m, int64_t first_doc, int64_t 
 
   require_finite_rows(c.soft_labels, "soft_labels", doc, where);
   require_finite_rows(c.hidden, "hidden", doc, where);
+  if (S > 0) require_finite_rows(c.layer_hidden.reshape({n, S * H}), "layer_hidden", doc, where);
 }
 
 }  // namespace ntm::labels

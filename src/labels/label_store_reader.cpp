@@ -77,6 +77,7 @@ Chunk LabelStoreReader::read_chunk(size_t i) const {
   c.labels = get("labels");
   c.prompt_tokens = get("prompt_tokens", true);
   c.next_token = get("next_token", true);
+  c.layer_hidden = get("layer_hidden", true);
   check_chunk(c, impl_->meta, e.first_doc, e.num_docs, path);
   return c;
 }
@@ -87,6 +88,8 @@ Chunk LabelStoreReader::read_all() const {
   Chunk all;
   all.soft_labels = torch::empty({D, V}, torch::kFloat);  // [D, V]
   all.hidden = torch::empty({D, H}, torch::kFloat);       // [D, H]
+  const int64_t S = static_cast<int64_t>(m.layers.size());
+  if (S > 0) all.layer_hidden = torch::empty({D, S, H}, torch::kFloat);  // [D, S, H]
   all.labels = torch::empty({D}, torch::kLong);
   all.doc_index = torch::empty({D}, torch::kLong);
   all.bow_indptr = torch::empty({D + 1}, torch::kLong);
@@ -99,6 +102,7 @@ Chunk LabelStoreReader::read_all() const {
     const int64_t a = impl_->chunks[i].first_doc, n = c.size();
     all.soft_labels.narrow(0, a, n).copy_(c.soft_labels);
     all.hidden.narrow(0, a, n).copy_(c.hidden);  // bfloat16 -> float32
+    if (S > 0) all.layer_hidden.narrow(0, a, n).copy_(c.layer_hidden);
     all.labels.narrow(0, a, n).copy_(c.labels);
     all.doc_index.narrow(0, a, n).copy_(c.doc_index);
     all.bow_indptr.narrow(0, a + 1, n).copy_(c.bow_indptr.narrow(0, 1, n) + nnz);

@@ -78,8 +78,10 @@ Chunk normalized(const Chunk& c, const StoreMeta& m) {
   Chunk r{cpu(c.soft_labels), cpu(c.hidden),  cpu(c.bow_indptr), cpu(c.bow_indices),   cpu(c.bow_counts),
           cpu(c.labels),      cpu(c.doc_index), cpu(c.prompt_tokens), cpu(c.next_token)};
   if (r.soft_labels.defined() && is_float(r.soft_labels)) r.soft_labels = r.soft_labels.to(torch::kFloat);
-  if (r.hidden.defined() && is_float(r.hidden))
-    r.hidden = r.hidden.to(m.hidden_dtype == "bfloat16" ? torch::kBFloat16 : torch::kFloat);
+  r.layer_hidden = cpu(c.layer_hidden);
+  const auto hidden_type = m.hidden_dtype == "bfloat16" ? torch::kBFloat16 : torch::kFloat;
+  if (r.hidden.defined() && is_float(r.hidden)) r.hidden = r.hidden.to(hidden_type);
+  if (r.layer_hidden.defined() && is_float(r.layer_hidden)) r.layer_hidden = r.layer_hidden.to(hidden_type);
   return r;
 }
 
@@ -103,6 +105,7 @@ void LabelStoreWriter::Impl::reopen(const json& j) {
                 " — pass the vocabulary of the interrupted run, or choose a new --out directory");
   require_same(old.hidden_size, meta.hidden_size, "hidden_size", dir);
   require_same(old.hidden_dtype, meta.hidden_dtype, "hidden_dtype", dir);
+  require_same(old.layers, meta.layers, "layers", dir);
   require_same_identity(old.lm, meta.lm, "lm", dir);
   require_same(old.prompt, meta.prompt, "prompt", dir);
   require_same_identity(old.corpus, meta.corpus, "corpus", dir);
@@ -186,6 +189,7 @@ void LabelStoreWriter::append(const Chunk& chunk_in) {
       {"doc_index", chunk.doc_index}};
   if (chunk.prompt_tokens.defined()) tensors.push_back({"prompt_tokens", chunk.prompt_tokens});
   if (chunk.next_token.defined()) tensors.push_back({"next_token", chunk.next_token});
+  if (chunk.layer_hidden.defined()) tensors.push_back({"layer_hidden", chunk.layer_hidden});
   const int64_t n = chunk.size();
   std::vector<std::pair<std::string, std::string>> md = {{"format", "ntm-label-store-chunk"},
                                                           {"first_doc", std::to_string(s.meta.num_docs)},

@@ -44,6 +44,7 @@ void merge_label_stores(const std::vector<std::string>& shards, const std::strin
     differs("corpus", m.corpus, m0.corpus);
     differs("label names", m.label_names, m0.label_names);
     differs("hidden dtype", m.hidden_dtype, m0.hidden_dtype);
+    differs("stored layers (--layers)", m.layers, m0.layers);
     differs("shard count", s["count"], count);
     differs("chunk size", m.extra.value("chunk_size", json()), m0.extra.value("chunk_size", json()));
     if (s["first_doc"].get<int64_t>() != expect_first)

@@ -34,6 +34,7 @@ void write_store_meta(const std::string& dir, const StoreMeta& m, const std::vec
   extra["label_names"] = m.label_names;
   extra["hidden_size"] = m.hidden_size;
   extra["hidden_dtype"] = m.hidden_dtype;
+  if (!m.layers.empty()) extra["layers"] = m.layers;
   extra["lm"] = m.lm;
   extra["prompt"] = m.prompt;
   extra["corpus"] = m.corpus;
@@ -84,6 +85,12 @@ void parse_store_meta(const json& j, const std::string& dir, StoreMeta& m, std::
   m.hidden_dtype = get<std::string>(j, "hidden_dtype", where);
   if (m.hidden_dtype != "float32" && m.hidden_dtype != "bfloat16")
     input_error(where, ": 'hidden_dtype' must be float32 or bfloat16, found '", m.hidden_dtype, "'");
+  m.layers.clear();
+  if (j.contains("layers")) {
+    m.layers = get<std::vector<int64_t>>(j, "layers", where);
+    for (int64_t l : m.layers)
+      if (l < 0) input_error(where, ": 'layers' holds ", l, "; layer indices are >= 0 (0 = embeddings)");
+  }
   m.lm = get_object(j, "lm", where);
   m.prompt = get_object(j, "prompt", where);
   m.corpus = get_object(j, "corpus", where);

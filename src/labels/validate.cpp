@@ -51,6 +51,11 @@ std::string validate_label_store(const std::string& dir) {
   os << "  documents     " << m.num_docs << " in " << reader.num_chunks() << " chunk(s), " << bytes << " bytes\n";
   os << "  vocabulary    V = " << m.vocab_size() << ", hash " << short_hash(m.vocab_hash) << "\n";
   os << "  hidden        H = " << m.hidden_size << ", " << m.hidden_dtype << "\n";
+  if (!m.layers.empty()) {
+    os << "  layer_hidden  " << m.layers.size() << " layer(s):";
+    for (int64_t l : m.layers) os << " " << l;
+    os << "\n";
+  }
   os << "  bow           " << nnz << " nonzeros, " << empty_bow << " document(s) with an empty BoW\n";
   os << "  labels        " << m.label_names.size() << " class(es)";
   if (unlabelled) os << ", " << unlabelled << " unlabelled document(s)";

@@ -148,22 +148,36 @@ ForwardResult CausalLM::forward(const std::vector<std::vector<int64_t>>& seqs, c
 
   ForwardResult out;
   at::Tensor hidden = norm(c, x.index_select(0, last_t), W.final_norm_w, W.final_norm_b);  // [B, H]
-  at::Tensor head = W.lm_head;
-  if (!opts.token_ids.empty()) {
-    for (int64_t id : opts.token_ids)
-      if (id < 0 || id >= c.vocab_size)
-        usage_error("lm forward: requested token id ", id, " is outside the vocabulary [0, ", c.vocab_size, ")");
-    head = head.index_select(0, to_dev(opts.token_ids));
-  }
-  at::Tensor logits = at::linear(hidden, head);  // [B, V_lm]
+  std::vector<int64_t> wanted = opts.token_ids;
+  for (int64_t id : wanted)
+    if (id < 0 || id >= c.vocab_size)
+      usage_error("lm forward: requested token id ", id, " is outside the vocabulary [0, ", c.vocab_size, ")");
+  // Only the requested rows of the head are multiplied, unless the full-vocabulary argmax is
+  // wanted too; then the full logits stay on the device and only the selection leaves it.
+  const bool select_rows = !wanted.empty() && !opts.argmax;
+  at::Tensor head = select_rows ? W.lm_head.index_select(0, to_dev(wanted)) : W.lm_head;
+  at::Tensor logits = at::linear(hidden, head);  // [B, V_lm] or [B, |token_ids|]
   if (c.final_softcap > 0.0) logits = at::tanh(logits / c.final_softcap) * c.final_softcap;
-  auto host = [](const at::Tensor& t) { return t.to(at::kCPU, at::kFloat).contiguous(); };
+  at::Tensor argmax = opts.argmax ? logits.argmax(1) : at::Tensor();  // [B]
+  if (!wanted.empty() && !select_rows) logits = logits.index_select(1, to_dev(wanted));
+  // To the host: dtype conversion on the device; on CUDA, non-blocking copies into pinned
+  // (page-locked, cached by libtorch's host allocator) buffers and a single synchronisation.
+  const bool cuda = logits.is_cuda();
+  auto host = [&](const at::Tensor& t) {
+    at::Tensor d = t.scalar_type() == at::kLong ? t.contiguous() : t.to(at::kFloat).contiguous();
+    if (!cuda) return d;
+    at::Tensor h = at::empty(d.sizes(), d.options().device(at::kCPU).pinned_memory(true));
+    h.copy_(d, /*non_blocking=*/true);
+    return h;
+  };
   out.last_logits = host(logits);
   out.last_hidden = host(hidden);
+  if (opts.argmax) out.argmax = host(argmax);
   if (opts.all_layers) {
     layer_states.push_back(hidden);
     out.all_layers_last_hidden = host(at::stack(layer_states));  // [L+1, B, H]
   }
+  if (cuda) torch::cuda::synchronize(logits.device().index());
   return out;
 }
 

@@ -54,16 +54,19 @@ ForwardResult CausalLM::run(const std::vector<std::vector<int64_t>>& seqs, const
     }
     ForwardResult r = forward(batch, opts);
     if (!out.last_logits.defined()) {
-      out.last_logits = at::empty({n, r.last_logits.size(1)}, r.last_logits.options());
-      out.last_hidden = at::empty({n, r.last_hidden.size(1)}, r.last_hidden.options());
+      // Plain (pageable) host memory for the assembled result; the batches' pinned buffers are reused.
+      out.last_logits = at::empty({n, r.last_logits.size(1)}, r.last_logits.options().pinned_memory(false));
+      out.last_hidden = at::empty({n, r.last_hidden.size(1)}, r.last_hidden.options().pinned_memory(false));
+      if (r.argmax.defined()) out.argmax = at::empty({n}, r.argmax.options().pinned_memory(false));
       if (r.all_layers_last_hidden.defined())
         out.all_layers_last_hidden =
             at::empty({r.all_layers_last_hidden.size(0), n, r.all_layers_last_hidden.size(2)},
-                      r.all_layers_last_hidden.options());
+                      r.all_layers_last_hidden.options().pinned_memory(false));
     }
     auto idx = at::tensor(rows, at::TensorOptions().dtype(at::kLong));
     out.last_logits.index_copy_(0, idx, r.last_logits);
     out.last_hidden.index_copy_(0, idx, r.last_hidden);
+    if (r.argmax.defined()) out.argmax.index_copy_(0, idx, r.argmax);
     if (r.all_layers_last_hidden.defined()) out.all_layers_last_hidden.index_copy_(1, idx, r.all_layers_last_hidden);
     start = end;
     auto now = std::chrono::steady_clock::now();

@@ -1,6 +1,10 @@
 #include "ntm/util/device.h"
 
 #include <torch/torch.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
 #include <torch/version.h>
 
 #include "ntm/error.h"
@@ -35,6 +39,10 @@ c10::Device resolve_device(const std::string& spec) {
 
 void configure_runtime(int threads, uint64_t seed) {
   if (threads < 0) usage_error("--threads must be >= 0 (got ", threads, ")");
+  // 0 = every core. Set it explicitly: some libtorch builds start with one intra-op thread, and
+  // OMP_NUM_THREADS (when the user set it) is left in charge.
+  if (threads == 0 && std::getenv("OMP_NUM_THREADS") == nullptr)
+    threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (threads > 0) torch::set_num_threads(threads);
   torch::manual_seed(seed);
 }

@@ -97,6 +97,14 @@ TEST_CASE("lm: logits for a list of token ids are the matching columns", "[lm][u
   auto cols = a.last_logits.index_select(1, at::tensor(some.token_ids, at::kLong));
   CHECK(max_abs_diff(s.last_logits, cols) <= 1e-6);
   CHECK(max_abs_diff(s.last_hidden, a.last_hidden) == 0.0);
+  // With argmax: the selected columns still, and the argmax over the full vocabulary equals
+  // transformers' (single_last_logits: each sequence run alone by HF).
+  some.argmax = true;
+  auto g = lm->forward(ref.seqs, some);
+  CHECK(max_abs_diff(g.last_logits, cols) <= 1e-6);
+  REQUIRE(g.argmax.defined());
+  CHECK(g.argmax.equal(ref.single_last_logits.argmax(1)));
+  CHECK(!s.argmax.defined());
 }
 
 TEST_CASE("lm: a transformers-4 style config (rope_theta / rope_scaling at the top level) gives the same numbers",

@@ -17,11 +17,15 @@
 //   doc_index    [n]    I64   0-based corpus row
 //   prompt_tokens [n]   I32   (optional) number of LM tokens in the rendered prompt
 //   next_token   [n]    I64   (optional) argmax LM token id at the last position
+//   layer_hidden [n, S, H] F32 or BF16   (only when meta.json "layers" is non-empty: build-labels
+//                      --layers all|LIST) hidden states of the S listed layers at the last prompt
+//                      token, in the order of "layers" (0 = embeddings, L = last layer after the
+//                      final norm, as HF's hidden_states)
 // A Python user reads a chunk with safetensors.torch.load_file(path).
 //
 // Rules every chunk obeys (the writer refuses, the reader rejects anything else):
 //   n >= 1; chunks cover corpus rows 0..D-1 in order (doc_index = first_doc + 0..n-1);
-//   soft_labels and hidden are finite; bow_indptr[0] = 0, non-decreasing, bow_indptr[n] = nnz;
+//   soft_labels, hidden and layer_hidden are finite; bow_indptr[0] = 0, non-decreasing, bow_indptr[n] = nnz;
 //   within a row bow_indices are strictly increasing and in [0, V); bow_counts finite and >= 0;
 //   -1 <= labels < len(label_names).
 // Files are written atomically: chunk-NNNNN.safetensors first, then meta.json listing it (with
@@ -49,6 +53,7 @@ struct Chunk {
   at::Tensor doc_index;      // [n] int64
   at::Tensor prompt_tokens;  // [n] int32, optional (undefined when absent)
   at::Tensor next_token;     // [n] int64, optional
+  at::Tensor layer_hidden;   // [n, S, H] float32 | bfloat16, present iff meta.layers is non-empty
   int64_t size() const { return doc_index.defined() ? doc_index.size(0) : 0; }
 };
 
@@ -58,6 +63,7 @@ struct StoreMeta {
   std::vector<std::string> label_names;  // class names; labels index into this
   int64_t hidden_size = 0;               // H
   std::string hidden_dtype = "float32";  // float32 | bfloat16
+  std::vector<int64_t> layers;           // S layer indices stored in layer_hidden (empty: none)
   nlohmann::json lm = nlohmann::json::object();      // LM identity: path, model_type, config sha256, dtype, ...
   nlohmann::json prompt = nlohmann::json::object();  // template name/text, tokenizer identity, ...
   nlohmann::json corpus = nlohmann::json::object();  // corpus path, sha256, columns

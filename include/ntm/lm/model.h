@@ -27,12 +27,14 @@ struct LoadOptions {
 struct ForwardOptions {
   bool all_layers = false;         // also return every layer's hidden state at the last token
   std::vector<int64_t> token_ids;  // non-empty: logits only for these vocabulary ids
+  bool argmax = false;             // also return the argmax over the FULL vocabulary (computed on the device)
 };
 
 struct ForwardResult {
   at::Tensor last_logits;             // [B, V_lm] (or [B, token_ids.size()]) float32, CPU
   at::Tensor last_hidden;             // [B, H] float32, CPU; after the final norm (HF hidden_states[-1])
   at::Tensor all_layers_last_hidden;  // [L+1, B, H] float32, CPU (embeddings first); undefined unless asked
+  at::Tensor argmax;                  // [B] int64, CPU: argmax of the full-vocabulary logits; undefined unless asked
 };
 
 class CausalLM {

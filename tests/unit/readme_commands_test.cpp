@@ -1,0 +1,127 @@
+// Every shell command in README.md's fenced code blocks that calls ntm must name a real
+// subcommand and only flags that subcommand (or ntm itself, for global flags) accepts, and every
+// scripts/... path a block mentions must exist. Help texts come from the built binary.
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "catch.h"
+#include "test_util.h"
+
+using ntm::test::run_ntm;
+using ntm::test::source_path;
+
+namespace {
+
+struct Command {
+  int line;            // README line of the command's first line
+  std::string text;    // the command with continuation lines joined
+};
+
+// Fenced blocks tagged sh/bash/shell (or untagged); "\"-continued lines are joined.
+std::vector<Command> readme_commands(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<Command> out;
+  std::string line, pending;
+  int n = 0, pending_line = 0;
+  bool in_block = false, shell = false;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.rfind("```", 0) == 0) {
+      if (!in_block) {
+        std::string tag = line.substr(3);
+        shell = tag.empty() || tag == "sh" || tag == "bash" || tag == "shell" || tag == "console";
+      }
+      in_block = !in_block;
+      continue;
+    }
+    if (!in_block || !shell) continue;
+    if (pending.empty()) pending_line = n;
+    std::string body = line;
+    if (!body.empty() && body[0] == '$') body = body.substr(1);
+    if (!body.empty() && body.back() == '\\') {
+      pending += body.substr(0, body.size() - 1) + " ";
+      continue;
+    }
+    pending += body;
+    out.push_back({pending_line, pending});
+    pending.clear();
+  }
+  return out;
+}
+
+std::vector<std::string> words(const std::string& s) {
+  std::istringstream is(s);
+  std::vector<std::string> w;
+  std::string x;
+  while (is >> x) w.push_back(x);
+  return w;
+}
+
+// "--flag" names a CLI option in a --help text when it appears as "--flag" followed by a
+// non-name character.
+bool help_has(const std::string& help, const std::string& flag) {
+  std::regex re(std::regex_replace(flag, std::regex(R"([-])"), R"(\-)") + R"(([^A-Za-z0-9_-]|$))");
+  return std::regex_search(help, re);
+}
+
+}  // namespace
+
+TEST_CASE("README: every ntm command and flag in a shell block exists", "[unit][docs]") {
+  auto commands = readme_commands(source_path("README.md"));
+  REQUIRE(commands.size() > 10);
+  const std::string global_help = run_ntm("--help").output;
+  std::map<std::string, std::string> sub_help;
+  int checked = 0;
+  for (const auto& c : commands) {
+    // Strip comments, split pipelines and lists.
+    std::string text = c.text.substr(0, c.text.find(" #"));
+    if (!text.empty() && text[0] == '#') continue;
+    for (const std::string& part : std::vector<std::string>{text}) {
+      std::vector<std::string> segs;
+      std::string seg;
+      std::istringstream is(std::regex_replace(part, std::regex(R"(\|\||&&|\||;)"), "\n"));
+      while (std::getline(is, seg)) segs.push_back(seg);
+      for (const auto& s : segs) {
+        auto w = words(s);
+        size_t i = 0;
+        while (i < w.size() && w[i].find('=') != std::string::npos && w[i][0] != '-') ++i;  // VAR=x prefixes
+        if (i >= w.size()) continue;
+        const std::string& prog = w[i];
+        if (prog.rfind("scripts/", 0) == 0) {
+          INFO("README line " << c.line << ": " << c.text);
+          CHECK(std::ifstream(source_path(prog)).good());
+          continue;
+        }
+        if (!(prog == "ntm" || (prog.size() > 4 && prog.substr(prog.size() - 4) == "/ntm"))) continue;
+        // Global flags, then the subcommand.
+        size_t j = i + 1;
+        for (; j < w.size() && w[j].rfind("--", 0) == 0; ++j) {
+          std::string flag = w[j].substr(0, w[j].find('='));
+          INFO("README line " << c.line << ": " << c.text << "\nglobal flag " << flag);
+          CHECK(help_has(global_help, flag));
+          if (w[j].find('=') == std::string::npos && flag != "--help" && flag != "--version") ++j;  // its value
+        }
+        if (j >= w.size()) continue;
+        const std::string sub = w[j];
+        if (!sub_help.count(sub)) {
+          auto r = run_ntm(sub + " --help");
+          INFO("README line " << c.line << ": `ntm " << sub << "` is not a subcommand\n" << r.output);
+          CHECK(r.exit_code == 0);
+          CHECK(std::regex_search(global_help, std::regex("\\n +" + sub + " ")));  // listed by `ntm --help`
+          sub_help[sub] = r.output;
+        }
+        for (size_t k = j + 1; k < w.size(); ++k) {
+          if (w[k].rfind("--", 0) != 0 || w[k] == "--") continue;
+          std::string flag = w[k].substr(0, w[k].find('='));
+          INFO("README line " << c.line << ": " << c.text << "\n`ntm " << sub << "` has no flag " << flag);
+          CHECK((help_has(sub_help[sub], flag) || help_has(global_help, flag)));
+          ++checked;
+        }
+      }
+    }
+  }
+  CHECK(checked > 30);
+}
