@@ -30,20 +30,7 @@ NTM=${NTM_BIN:-build/ntm}
 [[ -x $NTM ]] || { echo "bench-build-labels: $NTM not built (scripts/setup.sh)" >&2; exit 2; }
 
 # 20NG as one JSONL corpus (byte-exact texts for ntm and for the Python side).
-$PY - "$DATA/20newsgroups" "$DIR/20ng.jsonl" "${NTM_BENCH_DOCS:-0}" <<'PY'
-import json, sys
-n = int(sys.argv[3]); rows = []
-for part in ("train", "test"):  # the shared corpora: no quoting, exactly one TAB per line
-    with open(f"{sys.argv[1]}/{part}.tsv", encoding="utf-8", newline="\n") as f:
-        next(f)
-        for line in f:
-            text, label = line.rstrip("\n").rsplit("\t", 1)
-            rows.append({"text": text, "label": label})
-rows = rows[:n] if n > 0 else rows
-with open(sys.argv[2], "w", encoding="utf-8") as f:
-    for row in rows:
-        f.write(json.dumps(row, ensure_ascii=False) + "\n")
-PY
+$PY scripts/bench/corpus_to_jsonl.py "$DIR/20ng.jsonl" "${NTM_BENCH_DOCS:-0}" "$DATA/20newsgroups/train.tsv" "$DATA/20newsgroups/test.tsv"
 ndocs=$(wc -l < "$DIR/20ng.jsonl")
 
 # "... wrote N documents (T prompt tokens) to DIR in S s"

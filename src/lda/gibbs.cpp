@@ -5,37 +5,11 @@
 #include <thread>
 
 #include "ntm/error.h"
+#include "rng.h"
+#include "sparse_sweep.h"
 
 namespace ntm::lda {
 namespace {
-
-// xoshiro256** seeded by splitmix64: small, fast, reproducible across platforms.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) {
-    for (auto& s : s_) {
-      seed += 0x9E3779B97F4A7C15ULL;
-      uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-      s = z ^ (z >> 31);
-    }
-  }
-  uint64_t next() {
-    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0]; s_[3] ^= s_[1]; s_[1] ^= s_[2]; s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  double uniform() { return (next() >> 11) * 0x1.0p-53; }  // [0, 1)
-  uint32_t below(uint32_t n) { return static_cast<uint32_t>((next() >> 32) * n >> 32); }
-
- private:
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t s_[4];
-};
 
 struct Block {
   int64_t doc_begin, doc_end;  // documents [begin, end)
@@ -119,43 +93,24 @@ GibbsResult train_gibbs(const SparseCorpus& c, const GibbsOptions& o, const Swee
     }
   }
 
-  std::vector<std::vector<int32_t>> local_wk(threads), local_k(threads);
+  std::vector<WordTopicCounts> local_wk(threads);
+  std::vector<std::vector<int32_t>> local_k(threads);
   for (int sweep = 1; sweep <= o.iterations; ++sweep) {
     auto work = [&](int t) {
       const Block& b = blocks[t];
-      std::vector<int32_t>& wk = local_wk[t];
+      WordTopicCounts& wk = local_wk[t];
       std::vector<int32_t>& nk = local_k[t];
-      wk = n_wk;
+      wk.count = n_wk;
+      wk.rebuild(V, K);
       nk = n_k;
       Rng rng(o.seed * 0x9E3779B97F4A7C15ULL + static_cast<uint64_t>(sweep) * 1000003ULL + static_cast<uint64_t>(t));
-      std::vector<double> p(K);
-      for (int64_t d = b.doc_begin; d < b.doc_end; ++d) {
-        int32_t* dk = &n_dk[d * K];
-        for (int64_t i = doc_tok[d]; i < doc_tok[d + 1]; ++i) {
-          const int32_t w = words[i];
-          int32_t* row = &wk[w * K];
-          int32_t k = z[i];
-          --dk[k]; --row[k]; --nk[k];
-          double total = 0;
-          for (int64_t j = 0; j < K; ++j) {
-            total += (dk[j] + alpha[j]) * (row[j] + o.beta) / (nk[j] + vbeta);
-            p[j] = total;
-          }
-          double u = rng.uniform() * total;
-          int64_t lo = 0, hi = K - 1;
-          while (lo < hi) {  // first j with p[j] > u
-            int64_t mid = (lo + hi) / 2;
-            if (p[mid] > u) hi = mid; else lo = mid + 1;
-          }
-          k = static_cast<int32_t>(lo);
-          z[i] = k;
-          ++dk[k]; ++row[k]; ++nk[k];
-        }
-      }
+      SweepInput in{words.data(), doc_tok.data(), z.data(), n_dk.data(), alpha.data(), o.beta, K, V,
+                    b.doc_begin, b.doc_end, o.check_invariants};
+      sparse_sweep(in, wk, nk, rng);
     };
     if (threads == 1) {
       work(0);
-      n_wk.swap(local_wk[0]);
+      n_wk.swap(local_wk[0].count);
       n_k.swap(local_k[0]);
     } else {
       std::vector<std::thread> pool;
@@ -164,7 +119,7 @@ GibbsResult train_gibbs(const SparseCorpus& c, const GibbsOptions& o, const Swee
       // Reconcile: global += Σ_t (local_t − global).
       std::vector<int32_t> wk = n_wk, nk = n_k;
       for (int t = 0; t < threads; ++t) {
-        for (size_t i = 0; i < wk.size(); ++i) wk[i] += local_wk[t][i] - n_wk[i];
+        for (size_t i = 0; i < wk.size(); ++i) wk[i] += local_wk[t].count[i] - n_wk[i];
         for (size_t i = 0; i < nk.size(); ++i) nk[i] += local_k[t][i] - n_k[i];
       }
       n_wk.swap(wk);

@@ -91,6 +91,23 @@ TEST_CASE("LDA Gibbs is deterministic for a seed and thread count", "[unit][lda]
   }
 }
 
+TEST_CASE("LDA sparse sampler keeps its buckets and topic lists exact", "[unit][lda]") {
+  // Every token: s and r sums, the q coefficients and the word / document topic lists are
+  // recomputed from the counts and compared (internal_error otherwise), with 1 and 2 threads and
+  // with alpha optimisation moving alpha between sweeps.
+  auto p = make_planted(60, 5);
+  ntm::lda::GibbsOptions o;
+  o.num_topics = 7;
+  o.iterations = 6;
+  o.optimize_every = 2;
+  o.burn_in = 1;
+  o.check_invariants = true;
+  for (int threads : {1, 2}) {
+    o.threads = threads;
+    CHECK_NOTHROW(ntm::lda::train_gibbs(p.corpus(), o));
+  }
+}
+
 TEST_CASE("LDA Gibbs likelihood increases and alpha optimisation runs", "[unit][lda]") {
   auto p = make_planted(150, 11);
   ntm::lda::GibbsOptions o;

@@ -1,6 +1,6 @@
 #pragma once
 // Latent Dirichlet Allocation by collapsed Gibbs sampling (Griffiths & Steyvers 2004), the
-// classic baseline. Multi-threaded with the AD-LDA scheme (Newman et al. 2009): each thread
+// classic baseline, with SparseLDA's bucketed draws (src/lda/sparse_sweep.h). Multi-threaded with the AD-LDA scheme (Newman et al. 2009): each thread
 // samples a fixed, contiguous block of documents against its own copy of the word-topic counts,
 // and the copies are reconciled after every sweep. Deterministic for a given seed and thread
 // count. Optional symmetric-or-asymmetric alpha optimisation by Minka's fixed-point iteration.
@@ -19,6 +19,7 @@ struct GibbsOptions {
   uint64_t seed = 0;
   int optimize_every = 0;     // optimise alpha every N sweeps after burn_in (0 = never)
   int burn_in = 100;          // sweeps before the first alpha optimisation
+  bool check_invariants = false;  // tests only: verify the sparse sampler's bookkeeping after every token
 };
 
 // A sparse bag-of-words corpus: row d holds indices[indptr[d]..indptr[d+1]) with counts.

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): ntm's LDA (collapsed Gibbs) vs gensim LdaModel on 20 Newsgroups, K=50.
+#
+# Both read the same bag of words: a label store of all 18,846 documents with ntm's 2,000-word
+# vocabulary (built once with the bundled tiny LM and --max-tokens 48: the BoW comes from the full
+# texts, only the LM prompt is shortened). gensim runs with the DSL reference's LDA settings
+# (scripts/bench/lda_gensim.py; passes 1 by default, GENSIM_PASSES to change). ntm trains from
+# scratch for each sweep count in SWEEPS; every run is timed end to end (process start to
+# theta/topics written) and scored with `ntm eval` (NPMI over 10-word windows and TD@15, the
+# corpus itself as reference) exactly like gensim's topics. The table shows the first sweep count
+# at which ntm reaches gensim's NPMI and TD, and the time ratio. Target: >= 5x sooner.
+#
+#   scripts/bench-lda.sh [DATA_DIR]     (default: $NTM_DATA_DIR or ../shared/data)
+# Environment: THREADS (ntm Gibbs threads, default 1 = the per-thread figure), K (50), SEED (0),
+#   SWEEPS ("5 10 20 40 80 160"), GENSIM_PASSES (1), NTM_BIN, NTM_PYTHON (/usr/bin/python3 with gensim).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA=${1:-${NTM_DATA_DIR:-../shared/data}}
+[[ -f $DATA/20newsgroups/train.tsv ]] || { echo "bench-lda: $DATA/20newsgroups/train.tsv not found (pass DATA_DIR or set NTM_DATA_DIR)" >&2; exit 2; }
+PY=${NTM_PYTHON:-/usr/bin/python3}
+$PY -c 'import gensim' 2>/dev/null || { echo "bench-lda: $PY cannot import gensim (apt-get install python3-gensim)" >&2; exit 2; }
+NTM=${NTM_BIN:-build/ntm}
+THREADS=${THREADS:-1} K=${K:-50} SEED=${SEED:-0} SWEEPS=${SWEEPS:-"5 10 20 40 80 160"} PASSES=${GENSIM_PASSES:-1}
+DIR=.assets/bench-20ng
+scripts/bench/ensure-20ng-store.sh "$DATA" "$DIR" "$NTM" "$PY"
+corpus=$DIR/20ng.jsonl
+score() {  # eval dir -> "npmi td"
+  $PY -c "import json,sys; m=json.load(open(sys.argv[1]+'/metrics.json'))['aggregate']; print(f\"{m['c_npmi']['mean']:.4f} {m['topic_diversity']['mean']:.4f}\")" "$1"
+}
+evaluate() {  # out-dir, then --run DIR or --topics FILE
+  local out=$1; shift
+  rm -rf "$out"
+  "$NTM" --log-level warn eval "$@" --corpus "$corpus" --metrics diversity,c_npmi --out "$out" >/dev/null
+}
+
+echo "bench-lda: gensim LdaModel (passes $PASSES) ..." >&2
+g=$($PY scripts/bench/lda_gensim.py "$DIR/labels" "$DIR/gensim-topics.txt" --k "$K" --seed "$SEED" --passes "$PASSES")
+g_secs=$(echo "$g" | $PY -c 'import json,sys; print(round(json.load(sys.stdin)["seconds"], 2))')
+tokens=$(echo "$g" | $PY -c 'import json,sys; print(json.load(sys.stdin)["tokens"])')
+evaluate "$DIR/eval-gensim" --topics "$DIR/gensim-topics.txt"
+read -r g_npmi g_td < <(score "$DIR/eval-gensim")
+
+printf '| %-34s | %7s | %9s | %8s | %7s | %6s | %18s |\n' run threads "seconds" "tok/s/thr" NPMI TD "reaches gensim?"
+printf '|%s|\n' "------------------------------------|---------|-----------|----------|---------|--------|--------------------"
+tps=$($PY -c "print(f'{$tokens * $PASSES / $g_secs:.3g}')")
+printf '| %-34s | %7s | %9s | %8s | %7s | %6s | %18s |\n' "gensim LdaModel, $PASSES pass(es)" 1 "$g_secs" "$tps" "$g_npmi" "$g_td" "(reference)"
+first=
+for s in $SWEEPS; do
+  run=$DIR/ntm-$s
+  rm -rf "$run"
+  t0=$(date +%s.%N)
+  "$NTM" --log-level warn --threads "$THREADS" train --model lda --labels "$DIR/labels" --out "$run" --num-topics "$K" \
+    --seeds "$SEED" --iterations "$s" >/dev/null
+  t1=$(date +%s.%N)
+  secs=$($PY -c "print(f'{$t1 - $t0:.2f}')")
+  evaluate "$DIR/eval-ntm-$s" --run "$run"
+  read -r npmi td < <(score "$DIR/eval-ntm-$s")
+  ok=$($PY -c "print('yes' if $npmi >= $g_npmi and $td >= $g_td else 'no')")
+  tps=$($PY -c "print(f'{$tokens * $s / $secs / $THREADS:.3g}')")
+  printf '| %-34s | %7s | %9s | %8s | %7s | %6s | %18s |\n' "ntm lda, $s sweeps" "$THREADS" "$secs" "$tps" "$npmi" "$td" "$ok"
+  [[ -z $first && $ok == yes ]] && first="$s $secs"
+done
+echo
+echo "corpus: 20 Newsgroups, $tokens BoW tokens (2,000-word vocabulary, empty documents dropped), K=$K, seed $SEED"
+echo "ntm seconds: whole process (load + sampling + outputs); gensim seconds: LdaModel training only; tok/s/thr for ntm counts all sweeps"
+if [[ -n $first ]]; then
+  set -- $first
+  echo "ntm reaches gensim's NPMI and TD after $1 sweeps in $2 s: $($PY -c "print(f'{$g_secs / $2:.1f}x')") sooner than gensim ($g_secs s)   (target >= 5x)"
+else
+  echo "ntm did not reach gensim's NPMI and TD within the sweep counts tried ($SWEEPS)"
+fi
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
