@@ -65,6 +65,7 @@ struct Command {
   const char* name;
   const char* summary;
   SetupFn setup;
+  const char* examples;  // shown at the end of `ntm <name> --help` (a test checks their flags)
 };
 
 // For subcommands whose issue has not landed yet.

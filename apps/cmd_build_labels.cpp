@@ -26,11 +26,6 @@ void setup_build_labels(CLI::App& sub, CommandContext& ctx) {
   binder->add("text_column", opts->text_column, "TSV column / JSONL key holding the text");
   binder->add("label_column", opts->label_column, "TSV column / JSONL key holding the gold label (\"\" = none)");
   binder->add("on_bad_row", opts->on_bad_row, "error | skip (count and log) rows that cannot be read");
-  sub.footer(
-      "Example:\n"
-      "  ntm build-labels --corpus data/samples/brown.tsv --model data/tiny-lm --out labels/\n"
-      "  ntm --device cuda build-labels --corpus news.tsv --model ~/models/Llama-3.2-1B-Instruct --out labels/ \\\n"
-      "      --shard 0/4        # one of four slices; then: ntm merge-labels --out labels/ shard-*/");
   ctx.run = [opts, binder, &ctx] {
     if (!resolve_options(*binder, *opts)) return 0;
     build_labels(*opts, ctx.global->device);

@@ -16,20 +16,38 @@
 namespace {
 
 const ntm::cli::Command kCommands[] = {
-    {"vocab", "build a topic vocabulary (most frequent filtered words) from a corpus", ntm::cli::setup_vocab},
-    {"build-labels", "run a causal LM over a corpus: soft labels, hidden states, BoW", ntm::cli::setup_build_labels},
-    {"train", "train topic models (DSL-ProdLDA, baselines) from a label store", ntm::cli::setup_train},
-    {"infer", "document-topic distributions for new documents with a trained model", ntm::cli::setup_infer},
+    {"vocab", "build a topic vocabulary (most frequent filtered words) from a corpus", ntm::cli::setup_vocab,
+     "  ntm vocab --corpus data/samples/brown_passages.tsv --size 2000 --out vocab.json\n"
+     "  ntm vocab --corpus tweets.jsonl --format jsonl --size 500 --out vocab.json"},
+    {"build-labels", "run a causal LM over a corpus: soft labels, hidden states, BoW", ntm::cli::setup_build_labels,
+     "  ntm build-labels --corpus data/samples/brown_passages.tsv --model data/tiny-lm --out labels/\n"
+     "  ntm --device cuda build-labels --corpus news.tsv --model ~/models/Llama-3.2-1B-Instruct --vocab vocab.json \\\n"
+     "      --out shards/0 --shard 0/4        # one of four slices; then: ntm merge-labels --out labels/ shards/*\n"
+     "  ntm build-labels --corpus news.tsv --model M --out labels/ --resume     # continue after a crash"},
+    {"train", "train topic models (DSL-ProdLDA, baselines) from a label store", ntm::cli::setup_train,
+     "  ntm train --config configs/dsl-prodlda.json --labels labels/ --out runs/dsl --num-topics 50 --seeds 0,1,2,3,4\n"
+     "  ntm train --model prodlda --labels labels/ --out runs/prodlda --epochs 100\n"
+     "  ntm train --config configs/dsl-prodlda.json --labels labels/ --out runs/dsl --resume   # after a kill\n"
+     "  ntm train --list-models"},
+    {"infer", "document-topic distributions for new documents with a trained model", ntm::cli::setup_infer,
+     "  ntm infer --run runs/dsl/seed-0 --labels new_labels/ --out theta_new.safetensors"},
     {"eval", "score topics and document-topic matrices (coherence, diversity, clustering, retrieval)",
-     ntm::cli::setup_eval},
+     ntm::cli::setup_eval,
+     "  ntm eval --run runs/dsl --corpus data.tsv --out eval/dsl --report\n"
+     "  ntm eval --run runs/dsl --reference-corpus wiki.tokens --reference-format tokens --coherence-flavour gensim \\\n"
+     "      --metrics diversity,c_v,c_npmi --out eval/dsl-gensim"},
     {"check-labels", "validate a label store (checksums, shapes, finite values) and summarise it",
-     ntm::cli::setup_check_labels},
+     ntm::cli::setup_check_labels, "  ntm check-labels labels/"},
     {"tokenize", "turn texts (JSON lines) into LM token ids (tokenizer.json or tokenizer.model)",
-     ntm::cli::setup_tokenize},
+     ntm::cli::setup_tokenize, "  echo '\"Topic: space\"' | ntm tokenize --model data/tiny-lm --stats"},
     {"lm-run", "run a Hugging Face causal LM over token-id sequences: last-token logits and hidden states",
-     ntm::cli::setup_lm_run},
-    {"merge-labels", "concatenate label-store shards written by build-labels --shard i/n", ntm::cli::setup_merge_labels},
-    {"compare", "print one results table (mean ± std) of several ntm eval outputs", ntm::cli::setup_compare},
+     ntm::cli::setup_lm_run,
+     "  ntm lm-run --model data/tiny-lm --input ids.jsonl --out out.safetensors --layers all\n"
+     "  ntm --device cuda lm-run --model ~/models/Qwen3-0.6B --input ids.jsonl --out out.safetensors --dtype bfloat16"},
+    {"merge-labels", "concatenate label-store shards written by build-labels --shard i/n", ntm::cli::setup_merge_labels,
+     "  ntm merge-labels --out labels/ shards/0 shards/1 shards/2 shards/3"},
+    {"compare", "print one results table (mean ± std) of several ntm eval outputs", ntm::cli::setup_compare,
+     "  ntm compare eval/dsl eval/prodlda eval/lda --format markdown"},
 };
 
 }  // namespace
@@ -63,6 +81,7 @@ int main(int argc, char** argv) {
     sub->fallthrough();
     subs.push_back({sub, ntm::cli::CommandContext{&global, {}}});
     cmd.setup(*sub, subs.back().second);
+    if (cmd.examples) sub->footer(std::string("Examples:\n") + cmd.examples);
   }
 
   try {

@@ -3,6 +3,16 @@
 #if defined(NTM_CATCH3)
 #include <catch2/catch_all.hpp>
 using Catch::Approx;
+// v2 spells the string matchers Catch::Contains / StartsWith / EndsWith (catch.hpp pulls
+// Catch::Matchers into Catch); v3 only has them in Catch::Matchers, Contains as ContainsSubstring.
+namespace Catch {
+inline Matchers::StringContainsMatcher Contains(const std::string& s,
+                                                CaseSensitive cs = CaseSensitive::Yes) {
+  return Matchers::ContainsSubstring(s, cs);
+}
+using Matchers::EndsWith;
+using Matchers::StartsWith;
+}  // namespace Catch
 #else
 #include <catch2/catch.hpp>
 #endif

@@ -67,6 +67,55 @@ bool help_has(const std::string& help, const std::string& flag) {
   return std::regex_search(help, re);
 }
 
+// Checks one shell command line: `scripts/...` paths exist; `ntm [global flags] SUB [flags]` names
+// a subcommand listed by `ntm --help` and flags that it (or ntm itself) accepts. Returns the
+// number of subcommand flags checked.
+int check_command_line(const std::string& line_in, const std::string& where, const std::string& global_help,
+                       std::map<std::string, std::string>& sub_help) {
+  std::string text = line_in.substr(0, line_in.find(" #"));
+  if (!text.empty() && text[0] == '#') return 0;
+  int checked = 0;
+  std::istringstream is(std::regex_replace(text, std::regex(R"(\|\||&&|\||;)"), "\n"));
+  std::string seg;
+  while (std::getline(is, seg)) {
+    auto w = words(seg);
+    size_t i = 0;
+    while (i < w.size() && w[i].find('=') != std::string::npos && w[i][0] != '-') ++i;  // VAR=x prefixes
+    if (i >= w.size()) continue;
+    const std::string& prog = w[i];
+    if (prog.rfind("scripts/", 0) == 0) {
+      INFO(where);
+      CHECK(std::ifstream(source_path(prog)).good());
+      continue;
+    }
+    if (!(prog == "ntm" || (prog.size() > 4 && prog.substr(prog.size() - 4) == "/ntm"))) continue;
+    size_t j = i + 1;  // global flags, then the subcommand
+    for (; j < w.size() && w[j].rfind("--", 0) == 0; ++j) {
+      std::string flag = w[j].substr(0, w[j].find('='));
+      INFO(where << "\nglobal flag " << flag);
+      CHECK(help_has(global_help, flag));
+      if (w[j].find('=') == std::string::npos && flag != "--help" && flag != "--version") ++j;  // its value
+    }
+    if (j >= w.size()) continue;
+    const std::string sub = w[j];
+    if (!sub_help.count(sub)) {
+      auto r = run_ntm(sub + " --help");
+      INFO(where << "\n`ntm " << sub << "` is not a subcommand\n" << r.output);
+      CHECK(r.exit_code == 0);
+      CHECK(std::regex_search(global_help, std::regex("\\n +" + sub + " ")));  // listed by `ntm --help`
+      sub_help[sub] = r.output;
+    }
+    for (size_t k = j + 1; k < w.size(); ++k) {
+      if (w[k].rfind("--", 0) != 0 || w[k] == "--") continue;
+      std::string flag = w[k].substr(0, w[k].find('='));
+      INFO(where << "\n`ntm " << sub << "` has no flag " << flag);
+      CHECK((help_has(sub_help[sub], flag) || help_has(global_help, flag)));
+      ++checked;
+    }
+  }
+  return checked;
+}
+
 }  // namespace
 
 TEST_CASE("README: every ntm command and flag in a shell block exists", "[unit][docs]") {
@@ -75,53 +124,41 @@ TEST_CASE("README: every ntm command and flag in a shell block exists", "[unit][
   const std::string global_help = run_ntm("--help").output;
   std::map<std::string, std::string> sub_help;
   int checked = 0;
-  for (const auto& c : commands) {
-    // Strip comments, split pipelines and lists.
-    std::string text = c.text.substr(0, c.text.find(" #"));
-    if (!text.empty() && text[0] == '#') continue;
-    for (const std::string& part : std::vector<std::string>{text}) {
-      std::vector<std::string> segs;
-      std::string seg;
-      std::istringstream is(std::regex_replace(part, std::regex(R"(\|\||&&|\||;)"), "\n"));
-      while (std::getline(is, seg)) segs.push_back(seg);
-      for (const auto& s : segs) {
-        auto w = words(s);
-        size_t i = 0;
-        while (i < w.size() && w[i].find('=') != std::string::npos && w[i][0] != '-') ++i;  // VAR=x prefixes
-        if (i >= w.size()) continue;
-        const std::string& prog = w[i];
-        if (prog.rfind("scripts/", 0) == 0) {
-          INFO("README line " << c.line << ": " << c.text);
-          CHECK(std::ifstream(source_path(prog)).good());
-          continue;
-        }
-        if (!(prog == "ntm" || (prog.size() > 4 && prog.substr(prog.size() - 4) == "/ntm"))) continue;
-        // Global flags, then the subcommand.
-        size_t j = i + 1;
-        for (; j < w.size() && w[j].rfind("--", 0) == 0; ++j) {
-          std::string flag = w[j].substr(0, w[j].find('='));
-          INFO("README line " << c.line << ": " << c.text << "\nglobal flag " << flag);
-          CHECK(help_has(global_help, flag));
-          if (w[j].find('=') == std::string::npos && flag != "--help" && flag != "--version") ++j;  // its value
-        }
-        if (j >= w.size()) continue;
-        const std::string sub = w[j];
-        if (!sub_help.count(sub)) {
-          auto r = run_ntm(sub + " --help");
-          INFO("README line " << c.line << ": `ntm " << sub << "` is not a subcommand\n" << r.output);
-          CHECK(r.exit_code == 0);
-          CHECK(std::regex_search(global_help, std::regex("\\n +" + sub + " ")));  // listed by `ntm --help`
-          sub_help[sub] = r.output;
-        }
-        for (size_t k = j + 1; k < w.size(); ++k) {
-          if (w[k].rfind("--", 0) != 0 || w[k] == "--") continue;
-          std::string flag = w[k].substr(0, w[k].find('='));
-          INFO("README line " << c.line << ": " << c.text << "\n`ntm " << sub << "` has no flag " << flag);
-          CHECK((help_has(sub_help[sub], flag) || help_has(global_help, flag)));
-          ++checked;
-        }
-      }
-    }
-  }
+  for (const auto& c : commands)
+    checked += check_command_line(c.text, "README line " + std::to_string(c.line) + ": " + c.text, global_help, sub_help);
   CHECK(checked > 30);
+}
+
+TEST_CASE("every subcommand's --help ends with examples that use real flags", "[unit][docs]") {
+  const std::string global_help = run_ntm("--help").output;
+  std::map<std::string, std::string> sub_help;
+  std::regex listed(R"(\n  ([a-z][a-z-]+) {2,})");
+  std::vector<std::string> subs;
+  const std::string after = global_help.substr(global_help.find("Subcommands:"));
+  for (std::sregex_iterator it(after.begin(), after.end(), listed), end; it != end; ++it) subs.push_back((*it)[1]);
+  REQUIRE(subs.size() >= 10);
+  for (const auto& sub : subs) {
+    auto help = run_ntm(sub + " --help").output;
+    auto at = help.find("Examples:");
+    INFO("`ntm " << sub << " --help` has no Examples: section");
+    REQUIRE(at != std::string::npos);
+    // Lines of the examples; a trailing backslash continues the command.
+    std::istringstream is(help.substr(at));
+    std::string line, cmd;
+    int n = 0;
+    while (std::getline(is, line)) {
+      if (!line.empty() && line.back() == '\\') {
+        cmd += line.substr(0, line.size() - 1);
+        continue;
+      }
+      cmd += line;
+      if (cmd.find("ntm ") != std::string::npos) {
+        check_command_line(cmd.substr(cmd.find_first_not_of(' ')), "`ntm " + sub + " --help` example: " + cmd,
+                           global_help, sub_help);
+        ++n;
+      }
+      cmd.clear();
+    }
+    CHECK(n >= 1);
+  }
 }
