@@ -47,6 +47,34 @@ TEST_CASE("linear-domain sinkhorn (ECRTM): marginals, converged plan vs numpy, s
     CHECK(torch::allclose(r.plan, want, 0, 1e-11));
     CHECK(r.cost.item<double>() == Approx(0.2005851716348322).epsilon(1e-10));
   }
+  SECTION("two symmetric topics: P = b_v · softmax over topics of −αM after one iteration (by hand)") {
+    // Topics at 0 and 1, words at 0, 1/4, 1/2, 3/4, 1 on a line; by symmetry u stays uniform, so the
+    // first v already gives column sums b = 1/5 and P_kv = (1/5) e^{−αM_kv} / Σ_k' e^{−αM_k'v}.
+    auto t = torch::tensor({0.0, 1.0}, torch::kFloat64), w = torch::tensor({0.0, 0.25, 0.5, 0.75, 1.0}, torch::kFloat64);
+    auto Ms = (t.unsqueeze(1) - w.unsqueeze(0)).pow(2);  // [2, 5]
+    auto r = sinkhorn_linear(Ms, SinkhornOptions{20.0, 0.005, 1000});
+    CHECK(r.iterations == 1);
+    // (up to the 1e-16 added to Kᵀu, a 1.5e-14 relative effect where Kᵀu = e^{-5})
+    CHECK(torch::allclose(r.plan, torch::softmax(-20.0 * Ms, 0) / 5.0, 0, 1e-13));
+  }
+  SECTION("stop rule: errors measured at iterations 1, 51, 101 (0.200, 0.102, 3.8e-5) -> 101 iterations") {
+    // Topics at 0, 0.3, 1 and words at 0, 0.1, 0.2, 0.9, 1; α = 50. numpy (TopMost's loop, float64)
+    // stopped after 101 iterations with this plan.
+    auto t = torch::tensor({0.0, 0.3, 1.0}, torch::kFloat64), w = torch::tensor({0.0, 0.1, 0.2, 0.9, 1.0}, torch::kFloat64);
+    auto Ms = (t.unsqueeze(1) - w.unsqueeze(0)).pow(2);  // [3, 5]
+    auto r = sinkhorn_linear(Ms, SinkhornOptions{50.0, 0.005, 1000});
+    CHECK(r.iterations == 101);
+    CHECK(r.err == Approx(3.759536440742228e-05).epsilon(1e-6));
+    auto want = torch::tensor({1.9410549638299768e-01, 1.2415680693586051e-01, 1.5071030010354034e-02,
+                               4.1128328373977462e-12, 2.7972452632290530e-16, 5.9039022653183124e-03,
+                               7.5849951388611392e-02, 1.8493161069904684e-01, 6.6556947535100233e-02,
+                               9.0921445234683356e-05, 5.1601963267121475e-30, 7.2701562687481106e-26,
+                               1.9438420141250778e-22, 1.3343594069148582e-01, 1.9989739264184750e-01},
+                              torch::kFloat64)
+                    .reshape({3, 5});
+    CHECK(torch::allclose(r.plan, want, 1e-9, 1e-15));
+    CHECK(r.cost.item<double>() == Approx(0.03259848666723395).epsilon(1e-9));
+  }
   SECTION("max_iter bounds the iterations; gradients flow through them") {
     auto Mg = M.clone().set_requires_grad(true);
     auto r = sinkhorn_linear(Mg, SinkhornOptions{20.0, 0.0, 7});

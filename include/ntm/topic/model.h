@@ -78,6 +78,8 @@ class TopicModel {
 
 // Sizes a model needs from the data.
 struct ModelShape {
+  ModelShape() = default;
+  ModelShape(int64_t vocab, int64_t hidden) : vocab_size(vocab), hidden_size(hidden) {}
   int64_t vocab_size = 0;
   int64_t hidden_size = 0;
   // Initial word embeddings for models that use them (ModelInputs::word_embeddings): [V, E]
