@@ -201,6 +201,20 @@ TEST_CASE("build-labels stores the LM's input embeddings of the vocabulary words
     CHECK(torch::allclose(got[static_cast<int64_t>(v)], want, 1e-6, 1e-6));
   }
   CHECK(multi > 0);  // some words span several tokens, so the mean is exercised
+  // scripts/read-label-store.py verifies and prints it too (numpy only).
+  if (ntm::test::run_command("/usr/bin/python3 -c 'import numpy'").exit_code == 0) {
+    auto py = ntm::test::run_command("/usr/bin/python3 '" + ntm::test::source_path("scripts/read-label-store.py") +
+                                     "' '" + (dir / "labels") + "' --word " + vocab[1]);
+    INFO(py.output);
+    CHECK(py.exit_code == 0);
+    CHECK_THAT(py.output, Catch::Contains("tensor word_embeddings float32 [12, 64]"));
+    const std::string tag = "word " + vocab[1] + " ";
+    const auto at = py.output.find(tag);
+    REQUIRE(at != std::string::npos);
+    CHECK(std::stod(py.output.substr(at + tag.size())) == static_cast<double>(got[1][0].item<float>()));
+  } else {
+    WARN("/usr/bin/python3 with numpy not available; skipping the read-label-store.py check");
+  }
   // Shards carry the same file and merge-labels keeps it.
   auto common = "build-labels --corpus '" + (dir / "corpus.jsonl") + "' --model '" + ntm::test::fixture("e2e") +
                 "' --vocab '" + (dir / "vocab.json") + "' --chunk-size 2";
