@@ -43,6 +43,13 @@ void setup_train(CLI::App& sub, CommandContext& ctx) {
   binder->add("theta", o.theta, "theta.safetensors: sample (mean of --theta-samples eval samples) | mean (softmax(mu))");
   binder->add("theta_samples", o.theta_samples, "samples averaged for --theta sample");
   binder->add("eval_batch_size", o.eval_batch_size, "documents per batch when computing theta");
+  binder->add("shuffle", o.shuffle, "shuffle the documents every epoch (false: corpus order, as OCTIS ETM)");
+  binder->add("weight_decay", o.weight_decay, "Adam L2 weight decay (torch.optim.Adam's weight_decay)");
+  binder->add("word_embeddings", o.word_embeddings,
+              "etm/ecrtm word embeddings: auto (--word-vectors, else the label store's LM embeddings, else random) "
+              "| lm | random | file");
+  binder->add("word_vectors", o.word_vectors, "word2vec/GloVe text file of word vectors (optional \"N D\" header)");
+  binder->add("theta_chunk", o.theta_chunk, "fastopic: documents per transport plan for theta (0: whole corpus)");
   binder->add("iterations", o.iterations, "lda: Gibbs sweeps");
   binder->add("alpha", o.alpha, "lda: symmetric document-topic prior (< 0: 50 / K)");
   binder->add("beta", o.beta, "lda: symmetric topic-word prior");

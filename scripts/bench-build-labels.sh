@@ -43,12 +43,14 @@ rm -rf "$DIR/cpu-labels"
 line=$(field_from_log "$DIR/cpu.log")
 docs=$(echo "$line" | awk '{print $2}'); tokens=$(echo "$line" | sed -E 's/.*\(([0-9]+) prompt.*/\1/'); secs=$(echo "$line" | awk '{print $(NF-1)}')
 rss=$(grep 'Maximum resident set size' "$DIR/cpu.log" | awk '{printf "%.2f", $NF / 1048576}')
+cpu=$(awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ {s += $2} END {printf "%.1f", s}' "$DIR/cpu.log")
 size=$(du -sh "$DIR/cpu-labels" | cut -f1)
 rate() { $PY -c "print(f'{$1 / $2:.1f}')"; }
 echo
 echo "| run | device | documents | prompt tokens | seconds | docs/s | tokens/s | peak memory | store |"
 echo "|---|---|---|---|---|---|---|---|---|"
 echo "| ntm build-labels, tiny LM (fp32) | CPU, $THREADS thread(s) | $docs | $tokens | $secs | $(rate "$docs" "$secs") | $(rate "$tokens" "$secs") | RSS ${rss} GiB | $size |"
+echo "| same, per CPU second (user + sys: $cpu s) | | | | | $(rate "$docs" "$cpu") | $(rate "$tokens" "$cpu") | | |"
 echo "(seconds: ntm's own total, including corpus reading, vocabulary, tokenisation, the LM and writing; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 
 if [[ $have_gpu != 1 ]]; then echo; echo "(no CUDA GPU + torch here: the GPU comparison with HF transformers is skipped)"; exit 0; fi

@@ -3,6 +3,7 @@
 
     scripts/read-label-store.py DIR            # check every chunk, print shapes
     scripts/read-label-store.py DIR --row 17   # also print corpus row 17
+    scripts/read-label-store.py DIR --word v   # also print the LM word embedding of vocabulary word v
 
 No safetensors package needed: the safetensors layout is an 8-byte little-endian header length,
 a JSON header {name: {dtype, shape, data_offsets}}, then the raw little-endian tensor bytes.
@@ -72,6 +73,17 @@ def load_store(directory):
     store["hidden"] = store["hidden"].astype(np.float32)
     if "layer_hidden" in store:  # [D, S, H]: build-labels --layers; meta["layers"] names the S layers
         store["layer_hidden"] = store["layer_hidden"].astype(np.float32)
+    we = meta.get("word_embeddings")
+    if we:  # optional: the LM's input embeddings of the vocabulary words, [V, E] float32
+        path = os.path.join(directory, os.path.basename(we["file"]))
+        with open(path, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        if digest != we["sha256"]:
+            raise ValueError(f"{path}: sha256 does not match meta.json (corrupted word embeddings)")
+        tensors, _ = read_safetensors(path)
+        store["word_embeddings"] = tensors["word_embeddings"]
+        if list(store["word_embeddings"].shape) != list(we["shape"]):
+            raise ValueError(f"{path}: shape {list(store['word_embeddings'].shape)} differs from meta.json {we['shape']}")
     return meta, store
 
 
@@ -79,6 +91,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dir")
     ap.add_argument("--row", type=int, action="append", default=[], help="print this corpus row (repeatable)")
+    ap.add_argument("--word", action="append", default=[], help="print this word's LM embedding (repeatable)")
     args = ap.parse_args()
     try:
         meta, s = load_store(args.dir)
@@ -98,6 +111,12 @@ def main():
             print(f"row {d} layer {layer} " + " ".join(repr(float(x)) for x in s["layer_hidden"][d][j]))
         print(f"row {d} bow " + " ".join(f"{int(i)}:{float(c)!r}" for i, c in
                                          zip(s["bow_indices"][a:b], s["bow_counts"][a:b])))
+    for w in args.word:
+        if "word_embeddings" not in s or w not in meta["vocab"]:
+            print(f"read-label-store: error: no word embedding for {w!r}", file=sys.stderr)
+            return 2
+        row = s["word_embeddings"][meta["vocab"].index(w)]
+        print(f"word {w} " + " ".join(repr(float(x)) for x in row))
     return 0
 
 

@@ -23,6 +23,7 @@
 #include "ntm/error.h"
 #include "ntm/labels/label_store.h"
 #include "ntm/labels/prompt.h"
+#include "ntm/labels/word_embeddings.h"
 #include "ntm/lm/model.h"
 #include "ntm/text/tokenizer.h"
 #include "ntm/text/word_tokens.h"
@@ -405,6 +406,7 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   meta.config = json(o);
 
   labels::LabelStoreWriter writer(o.out, meta, o.resume);
+  labels::store_lm_word_embeddings(writer, o.model, *tok, vocab.words(), wt.report);  // ETM/ECRTM word init
   write_file_atomic(path_join(o.out, "word_tokens.json"),
                     json{{"words", vocab.words()}, {"token_ids", word_ids64}, {"report", text::to_json(wt.report)}}.dump(1) + "\n");
   if (o.vocab.empty()) vocab.save(path_join(o.out, "vocab.json"));

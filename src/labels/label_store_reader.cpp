@@ -82,6 +82,30 @@ Chunk LabelStoreReader::read_chunk(size_t i) const {
   return c;
 }
 
+bool LabelStoreReader::has_word_embeddings() const { return !impl_->meta.word_embeddings.is_null(); }
+
+at::Tensor LabelStoreReader::read_word_embeddings() const {
+  const json& e = impl_->meta.word_embeddings;
+  if (e.is_null()) return {};
+  const std::string path = path_join(impl_->dir, kWordEmbeddingsFile);
+  if (!path_exists(path))
+    input_error(path, ": missing (listed in meta.json); rebuild the store with `ntm build-labels`");
+  std::string sha = sha256_file(path);
+  if (sha != e["sha256"].get<std::string>())
+    input_error(path, ": sha256 ", short_hash(sha), " does not match meta.json (",
+                short_hash(e["sha256"].get<std::string>()),
+                "): the file is corrupted or was modified — rebuild the store with `ntm build-labels`");
+  auto file = st::File::open(path);
+  if (!file->contains("word_embeddings")) input_error(path, ": tensor 'word_embeddings' is missing");
+  at::Tensor t = file->tensor("word_embeddings").clone();
+  const auto shape = e["shape"].get<std::vector<int64_t>>();
+  if (t.scalar_type() != torch::kFloat32 || t.dim() != 2 || t.size(0) != shape[0] || t.size(1) != shape[1])
+    input_error(path, ": 'word_embeddings' must be F32 [", shape[0], ", ", shape[1], "] as meta.json says, found ",
+                t.scalar_type(), " ", t.sizes());
+  if (!torch::isfinite(t).all().item<bool>()) input_error(path, ": 'word_embeddings' holds NaN or Inf values");
+  return t;
+}
+
 Chunk LabelStoreReader::read_all() const {
   const StoreMeta& m = impl_->meta;
   const int64_t D = m.num_docs, V = m.vocab_size(), H = m.hidden_size;

@@ -206,6 +206,23 @@ void LabelStoreWriter::append(const Chunk& chunk_in) {
   spdlog::debug("{}: wrote {} (documents {}..{})", s.dir, file, e.first_doc, e.first_doc + n - 1);
 }
 
+void LabelStoreWriter::set_word_embeddings(const at::Tensor& embeddings, const json& source) {
+  Impl& s = *impl_;
+  auto e = embeddings.detach().to(torch::kCPU, torch::kFloat32).contiguous();  // [V, E]
+  if (e.dim() != 2 || e.size(0) != s.meta.vocab_size() || e.size(1) < 1)
+    internal_error(s.dir, ": word embeddings must be [V = ", s.meta.vocab_size(), ", E], got ", e.sizes());
+  if (!torch::isfinite(e).all().item<bool>()) input_error(s.dir, ": the word embeddings hold NaN or Inf values");
+  std::string bytes = st::serialize({{"word_embeddings", e}},
+                                    {{"format", "ntm-word-embeddings"}, {"vocab_hash", s.meta.vocab_hash}});
+  write_file_atomic(path_join(s.dir, kWordEmbeddingsFile), bytes);
+  s.meta.word_embeddings = {{"file", kWordEmbeddingsFile},
+                            {"sha256", sha256_hex(bytes)},
+                            {"bytes", bytes.size()},
+                            {"shape", {e.size(0), e.size(1)}},
+                            {"source", source}};
+  s.save_meta();
+}
+
 void LabelStoreWriter::finish() {
   Impl& s = *impl_;
   if (s.meta.complete) return;

@@ -47,6 +47,9 @@ void merge_label_stores(const std::vector<std::string>& shards, const std::strin
     differs("stored layers (--layers)", m.layers, m0.layers);
     differs("shard count", s["count"], count);
     differs("chunk size", m.extra.value("chunk_size", json()), m0.extra.value("chunk_size", json()));
+    // The LM word embeddings depend only on the LM and the vocabulary: every shard holds the same file.
+    auto we_sha = [](const labels::StoreMeta& x) { return x.word_embeddings.is_null() ? json() : x.word_embeddings["sha256"]; };
+    differs("word embeddings (word_embeddings.safetensors sha256)", we_sha(m), we_sha(m0));
     if (s["first_doc"].get<int64_t>() != expect_first)
       input_error("merge-labels: ", r.dir(), " starts at corpus row ", s["first_doc"], " but row ", expect_first,
                   " was expected next (a shard is missing or given twice)");
@@ -62,7 +65,10 @@ void merge_label_stores(const std::vector<std::string>& shards, const std::strin
   labels::StoreMeta meta = m0;
   meta.extra["shard"] = {{"index", 0}, {"count", 1}, {"first_doc", 0}, {"end_doc", total}};
   meta.extra["merged_from"] = shards;
+  meta.word_embeddings = nullptr;  // rewritten (and re-listed) from the first shard below
   labels::LabelStoreWriter writer(out, meta);
+  if (readers.front()->has_word_embeddings())
+    writer.set_word_embeddings(readers.front()->read_word_embeddings(), m0.word_embeddings.value("source", json()));
   for (const auto& r : readers) {
     const int64_t offset = shard_of(*r)["first_doc"].get<int64_t>();
     for (size_t i = 0; i < r->num_chunks(); ++i) {

@@ -44,6 +44,7 @@ void write_store_meta(const std::string& dir, const StoreMeta& m, const std::vec
     arr.push_back({{"file", c.file}, {"first_doc", c.first_doc}, {"num_docs", c.num_docs}, {"sha256", c.sha256},
                    {"bytes", c.bytes}});
   extra["chunks"] = arr;
+  if (!m.word_embeddings.is_null()) extra["word_embeddings"] = m.word_embeddings;
   extra["vocab"] = m.vocab;  // last: the long list
   write_meta(dir, kLabelStoreFormat, kLabelStoreFormatVersion, m.config, inputs, extra);
 }
@@ -99,6 +100,21 @@ void parse_store_meta(const json& j, const std::string& dir, StoreMeta& m, std::
   m.complete = get<bool>(j, "complete", where);
   m.num_docs = get<int64_t>(j, "num_docs", where);
 
+  m.word_embeddings = nullptr;
+  if (j.contains("word_embeddings") && !j["word_embeddings"].is_null()) {
+    const json& e = j["word_embeddings"];
+    const std::string w = where + ": word_embeddings";
+    if (!e.is_object()) input_error(w, ": must be an object, not ", json_type_name(e));
+    if (get<std::string>(e, "file", w) != kWordEmbeddingsFile)
+      input_error(w, ": file must be '", kWordEmbeddingsFile, "'");
+    if (!is_hex64(get<std::string>(e, "sha256", w))) input_error(w, ": sha256 is not 64 lowercase hex digits");
+    get<uint64_t>(e, "bytes", w);
+    auto shape = get<std::vector<int64_t>>(e, "shape", w);
+    if (shape.size() != 2 || shape[0] != m.vocab_size() || shape[1] < 1)
+      input_error(w, ": shape must be [V, E] with V = ", m.vocab_size(), " and E >= 1");
+    m.word_embeddings = e;
+  }
+
   if (!j.contains("chunks") || !j["chunks"].is_array()) input_error(where, ": missing array 'chunks'");
   chunks.clear();
   int64_t next = 0;
@@ -129,7 +145,7 @@ void parse_store_meta(const json& j, const std::string& dir, StoreMeta& m, std::
 
 size_t remove_stale_files(const std::string& dir, size_t num_listed) {
   namespace fs = std::filesystem;
-  static const std::regex tmp_re(R"((meta\.json|chunk-\d+\.safetensors)\.tmp-\d+)");
+  static const std::regex tmp_re(R"((meta\.json|chunk-\d+\.safetensors|word_embeddings\.safetensors)\.tmp-\d+)");
   static const std::regex chunk_re(R"(chunk-(\d{5,9})\.safetensors)");
   size_t removed = 0;
   std::error_code ec;

@@ -8,6 +8,7 @@
 namespace ntm::labels {
 
 std::string chunk_file_name(size_t i);  // "chunk-00003.safetensors"
+inline constexpr const char* kWordEmbeddingsFile = "word_embeddings.safetensors";
 
 // Writes <dir>/meta.json atomically (through ntm::write_meta).
 void write_store_meta(const std::string& dir, const StoreMeta& meta, const std::vector<ChunkEntry>& chunks);

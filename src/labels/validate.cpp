@@ -45,6 +45,11 @@ std::string validate_label_store(const std::string& dir) {
     has_prompt_tokens = has_prompt_tokens && c.prompt_tokens.defined();
     has_next_token = has_next_token && c.next_token.defined();
   }
+  std::string word_embeddings = "none (ETM/ECRTM start from --word-vectors or random vectors)";
+  if (reader.has_word_embeddings()) {
+    auto e = reader.read_word_embeddings();  // checksum, shape, finite values
+    word_embeddings = "[" + std::to_string(e.size(0)) + ", " + std::to_string(e.size(1)) + "] float32";
+  }
   std::ostringstream os;
   os << "label store " << dir << ": OK\n";
   os << "  format        " << kLabelStoreFormat << " v" << kLabelStoreFormatVersion << "\n";
@@ -65,6 +70,7 @@ std::string validate_label_store(const std::string& dir) {
   if (m.label_names.size() > 50) os << "    ... " << m.label_names.size() - 50 << " more\n";
   os << "  optional      prompt_tokens " << (has_prompt_tokens ? "yes" : "no") << ", next_token "
      << (has_next_token ? "yes" : "no") << "\n";
+  os << "  word emb.     " << word_embeddings << "\n";
   os << "  lm            " << brief(m.lm) << "\n";
   os << "  prompt        " << brief(m.prompt) << "\n";
   os << "  corpus        " << brief(m.corpus) << "\n";

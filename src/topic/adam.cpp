@@ -34,8 +34,9 @@ void Adam::step() {
   const double bc2_sqrt = std::sqrt(bc2);
   for (size_t i = 0; i < params_.size(); ++i) {
     at::Tensor p = params_[i].second;
-    const at::Tensor& g = p.grad();
+    at::Tensor g = p.grad();
     if (!g.defined()) continue;
+    if (opts_.weight_decay != 0.0) g = g.add(p, opts_.weight_decay);
     at::Tensor& m = exp_avg_[i];
     at::Tensor& v = exp_avg_sq_[i];
     // The ops of torch.optim.Adam (1.13, single-tensor path), in its order, so that updates are

@@ -1,10 +1,11 @@
 #include "etm_model.h"
 
 #include <cmath>
-#include <map>
 
 #include "ntm/error.h"
 #include "ntm/topic/objective.h"
+#include "embedding_init.h"
+#include "module_state.h"
 #include "prodlda_net.h"
 
 namespace ntm::topic {
@@ -18,15 +19,23 @@ EtmNetImpl::EtmNetImpl(const EtmConfig& c) : cfg(c) {
   }
   mu = register_module("mu_q_theta", torch::nn::Linear(in, c.num_topics));
   logsigma = register_module("logsigma_q_theta", torch::nn::Linear(in, c.num_topics));
-  // ρ: Linear(E -> V) weight [V, E] with its default init when trained; else fixed N(0, 0.6²).
-  if (c.train_embeddings) {
-    torch::nn::Linear init(torch::nn::LinearOptions(c.embedding_size, c.vocab_size).bias(false));
-    rho = register_parameter("rho", init->weight.detach().clone());
-  } else {
-    rho = register_buffer("rho", torch::randn({c.vocab_size, c.embedding_size}) * 0.6);
-  }
+  // ρ [V, E]: given rows where found, else Linear(E -> V)'s default init when trained, N(0, 0.6²) when fixed.
+  ModelShape shape;
+  shape.vocab_size = c.vocab_size;
+  shape.word_embeddings = c.word_embeddings;
+  shape.word_found = c.word_found;
+  shape.embedding_size = c.embedding_size;
+  const bool train = c.train_embeddings;
+  auto init = initial_word_embeddings(shape, c.embedding_size, [train](int64_t V, int64_t E) {
+    if (!train) return torch::randn({V, E}) * 0.6;
+    torch::nn::Linear lin(torch::nn::LinearOptions(E, V).bias(false));
+    return lin->weight.detach().clone();
+  });
+  cfg.embedding_size = init.size(1);
+  if (train) rho = register_parameter("rho", init);
+  else rho = register_buffer("rho", init);
   alphas = register_module("alphas",
-                           torch::nn::Linear(torch::nn::LinearOptions(c.embedding_size, c.num_topics).bias(false)));
+                           torch::nn::Linear(torch::nn::LinearOptions(cfg.embedding_size, c.num_topics).bias(false)));
 }
 
 std::pair<torch::Tensor, torch::Tensor> EtmNetImpl::encode(const torch::Tensor& input, at::Generator& gen) {
@@ -76,29 +85,10 @@ at::Tensor EtmModel::topic_word() {
   return net_->beta().detach();
 }
 
-NamedTensors EtmModel::named_parameters() {
-  NamedTensors out;
-  for (const auto& item : net_->named_parameters(/*recurse=*/true)) out.emplace_back(item.key(), item.value());
-  return out;
-}
-
-NamedTensors EtmModel::named_state() {
-  NamedTensors out = named_parameters();
-  for (const auto& item : net_->named_buffers(/*recurse=*/true)) out.emplace_back(item.key(), item.value());
-  return out;
-}
-
+NamedTensors EtmModel::named_parameters() { return trainable_parameters(*net_); }
+NamedTensors EtmModel::named_state() { return module_state(*net_); }
 void EtmModel::load_state(const NamedTensors& state, const std::string& where) {
-  std::map<std::string, at::Tensor> given(state.begin(), state.end());
-  torch::NoGradGuard no_grad;
-  for (auto& [name, dst] : named_state()) {
-    auto it = given.find(name);
-    if (it == given.end()) input_error(where, ": missing tensor '", name, "' for model ", name_);
-    if (it->second.sizes() != dst.sizes())
-      input_error(where, ": tensor '", name, "' has shape ", it->second.sizes(), ", the model expects ", dst.sizes(),
-                  " (was it trained with other --num-topics / --hidden-sizes or another label store?)");
-    dst.copy_(it->second.to(dst.scalar_type()));
-  }
+  load_module_state(*net_, state, where, name_);
 }
 
 }  // namespace ntm::topic

@@ -1,10 +1,12 @@
 #pragma once
 // ETM (Dieng et al. 2020) as a registry model (private header: needs torch).
 //   etm      OCTIS ETM baseline (method-spec §6): normalised BoW in, recon mean(−Σ x log(θβ + 1e-6))
-//            + mean KL. The reference's word2vec vectors are unavailable: the word embeddings ρ are
-//            fixed random N(0, 0.6²) rows (what OCTIS gives an out-of-vocabulary word).
+//            + mean KL; ρ fixed. The reference's word2vec vectors are unavailable: ρ comes from the
+//            LM's input embeddings, a --word-vectors file, or random N(0, 0.6²) rows (what OCTIS
+//            gives an out-of-vocabulary word).
 //   dsl-etm  DSL-ETM (method-spec §5.2): LM hidden state in, student softmax(θβ), loss
-//            mean KL + λ · mean RL against the teacher; ρ trainable (default Linear init).
+//            mean KL + λ · mean RL against the teacher; ρ trainable (the reference: default Linear
+//            init, configs/dsl-etm.json's word_embeddings "random").
 // β = softmax over the vocabulary of ρ αᵀ, transposed to [K, V] (rows are distributions).
 #include <torch/torch.h>
 
@@ -21,7 +23,11 @@ struct EtmConfig {
   std::string activation = "relu";
   double encoder_dropout = 0.5;
   bool bow_input = true;          // etm: normalised BoW in; dsl-etm: hidden state in
-  bool train_embeddings = false;  // ρ trainable (dsl-etm) or a fixed random buffer (etm)
+  bool train_embeddings = false;  // ρ trainable (dsl-etm) or a fixed buffer (etm)
+  // Initial ρ rows [V, E] and which of them to use (found [V] bool), or undefined: random rows.
+  // Random rows: N(0, 0.6²) for the fixed ρ (OCTIS's out-of-vocabulary rule), the default Linear
+  // init U(±1/√E) for the trainable one.
+  torch::Tensor word_embeddings, word_found;
 };
 
 struct EtmNetImpl : torch::nn::Module {

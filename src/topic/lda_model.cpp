@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "ntm/error.h"
+#include "ntm/lda/fold_in.h"
 #include "ntm/lda/gibbs.h"
 
 namespace ntm::topic {
@@ -71,9 +72,35 @@ at::Tensor LdaModel::loss(const Batch&, at::Generator&) {
   internal_error("lda is trained by Gibbs sampling (fit), not by gradient steps");
 }
 
-at::Tensor LdaModel::theta(const Batch&, ThetaMode, at::Generator&) {
-  usage_error("lda: theta for new documents (ntm infer) is not supported yet; "
-              "use the theta.safetensors written by ntm train");
+at::Tensor LdaModel::theta(const Batch& batch, ThetaMode, at::Generator& gen) {
+  // ntm infer: fold-in Gibbs sampling with φ frozen (src/lda/fold_in.cpp).
+  NTM_CHECK(batch.bow.defined(), "lda theta needs the documents' BoW");
+  auto bow = batch.bow.to(torch::kCPU, torch::kFloat32).contiguous();  // [B, V]
+  const int64_t B = bow.size(0);
+  std::vector<int64_t> indptr{0};
+  std::vector<int32_t> indices;
+  std::vector<float> counts;
+  const float* bp = bow.data_ptr<float>();
+  for (int64_t b = 0; b < B; ++b) {
+    for (int64_t v = 0; v < V_; ++v)
+      if (bp[b * V_ + v] != 0.0f) {
+        indices.push_back(static_cast<int32_t>(v));
+        counts.push_back(bp[b * V_ + v]);
+      }
+    indptr.push_back(static_cast<int64_t>(indices.size()));
+  }
+  lda::SparseCorpus corpus{indptr.data(), indices.data(), counts.data(), B, V_};
+  auto phi = phi_.to(torch::kFloat32).contiguous();
+  std::vector<float> phi_v(phi.data_ptr<float>(), phi.data_ptr<float>() + K_ * V_);
+  auto alpha = alpha_.to(torch::kFloat64).contiguous();
+  std::vector<double> alpha_v(alpha.data_ptr<double>(), alpha.data_ptr<double>() + K_);
+  lda::FoldInOptions o;
+  o.seed = gen.current_seed();
+  o.first_doc = docs_folded_;
+  o.threads = at::get_num_threads();
+  docs_folded_ += B;
+  auto theta = lda::fold_in(corpus, phi_v, alpha_v, o);
+  return torch::from_blob(theta.data(), {B, K_}, torch::kFloat32).clone();  // [B, K]
 }
 
 void LdaModel::load_state(const NamedTensors& state, const std::string& where) {

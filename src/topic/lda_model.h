@@ -1,6 +1,8 @@
 #pragma once
 // LDA by collapsed Gibbs sampling (src/lda/gibbs.cpp) as a registry model: trained by fit(),
-// not by gradient steps. θ of the training documents and φ come from the final sampler counts.
+// not by gradient steps. θ of the training documents and φ come from the final sampler counts;
+// theta() (ntm infer) folds new documents in by Gibbs sampling with φ frozen (100 sweeps, θ
+// averaged over the last 50; src/lda/fold_in.cpp).
 #include <torch/torch.h>
 
 #include <string>
@@ -39,6 +41,7 @@ class LdaModel : public TopicModel {
   at::Tensor theta_;  // [D, K] float32 of the training documents (after fit)
   std::vector<nlohmann::json> metrics_;
   double loss_ = 0.0;
+  int64_t docs_folded_ = 0;  // documents through theta() so far: each gets its own random stream
 };
 
 }  // namespace ntm::topic

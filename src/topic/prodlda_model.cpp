@@ -1,9 +1,9 @@
 #include "prodlda_model.h"
 
-#include <map>
 
 #include "ntm/error.h"
 #include "ntm/topic/objective.h"
+#include "module_state.h"
 
 namespace ntm::topic {
 
@@ -16,6 +16,8 @@ int64_t Batch::size() const {
 void TopicModel::fit(const TrainData&, const TrainOptions&, at::Generator&) {
   internal_error("model ", name(), " is trained by gradient steps; fit() is for models that are not");
 }
+
+void TopicModel::after_training(const TrainData&, c10::Device) {}
 
 ProdLdaModel::ProdLdaModel(std::string name, const ProdLdaConfig& cfg, double loss_weight)
     : name_(std::move(name)), net_(ProdLdaNet(cfg)), loss_weight_(loss_weight) {}
@@ -40,29 +42,10 @@ at::Tensor ProdLdaModel::theta(const Batch& batch, ThetaMode mode, at::Generator
 
 at::Tensor ProdLdaModel::topic_word() { return net_->beta.detach(); }
 
-NamedTensors ProdLdaModel::named_parameters() {
-  NamedTensors out;
-  for (const auto& item : net_->named_parameters(/*recurse=*/true)) out.emplace_back(item.key(), item.value());
-  return out;
-}
-
-NamedTensors ProdLdaModel::named_state() {
-  NamedTensors out = named_parameters();
-  for (const auto& item : net_->named_buffers(/*recurse=*/true)) out.emplace_back(item.key(), item.value());
-  return out;
-}
-
+NamedTensors ProdLdaModel::named_parameters() { return trainable_parameters(*net_); }
+NamedTensors ProdLdaModel::named_state() { return module_state(*net_); }
 void ProdLdaModel::load_state(const NamedTensors& state, const std::string& where) {
-  std::map<std::string, at::Tensor> given(state.begin(), state.end());
-  torch::NoGradGuard no_grad;
-  for (auto& [name, dst] : named_state()) {
-    auto it = given.find(name);
-    if (it == given.end()) input_error(where, ": missing tensor '", name, "' for model ", name_);
-    if (it->second.sizes() != dst.sizes())
-      input_error(where, ": tensor '", name, "' has shape ", it->second.sizes(), ", the model expects ", dst.sizes(),
-                  " (was it trained with other --num-topics / --hidden-sizes or another label store?)");
-    dst.copy_(it->second.to(dst.scalar_type()));
-  }
+  load_module_state(*net_, state, where, name_);
 }
 
 }  // namespace ntm::topic

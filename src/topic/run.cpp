@@ -11,6 +11,7 @@
 #include "ntm/labels/label_store.h"
 #include "ntm/topic/model.h"
 #include "ntm/topic/trainer.h"
+#include "ntm/topic/word_vectors.h"
 #include "ntm/util/config.h"
 #include "ntm/util/device.h"
 #include "ntm/util/fs.h"
@@ -53,6 +54,15 @@ void TrainOptions::validate() const {
   if (theta != "sample" && theta != "mean") usage_error("--theta: use sample (reference) or mean (softmax(mu))");
   if (theta_samples < 1) usage_error("--theta-samples must be >= 1");
   if (eval_batch_size < 1) usage_error("--eval-batch-size must be >= 1");
+  if (!(weight_decay >= 0)) usage_error("--weight-decay must be >= 0 (got ", weight_decay, ")");
+  if (theta_chunk < 0) usage_error("--theta-chunk must be >= 0 (0 = the whole corpus in one transport plan)");
+  if (word_embeddings != "auto" && word_embeddings != "lm" && word_embeddings != "random" && word_embeddings != "file")
+    usage_error("--word-embeddings: unknown source '", word_embeddings, "' (use auto, lm, random or file)");
+  if (word_embeddings == "file" && word_vectors.empty())
+    usage_error("--word-embeddings file needs --word-vectors FILE (word2vec/GloVe text format)");
+  if (!word_vectors.empty() && (word_embeddings == "lm" || word_embeddings == "random"))
+    usage_error("--word-vectors ", word_vectors, " conflicts with --word-embeddings ", word_embeddings,
+                "; use --word-embeddings file (or auto)");
   if (iterations < 1) usage_error("--iterations must be >= 1 (got ", iterations, ")");
   if (!(alpha < 0 || alpha > 0)) usage_error("--alpha must be > 0 (or < 0 for 50 / K; got ", alpha, ")");
   if (!(beta > 0)) usage_error("--beta must be > 0 (got ", beta, ")");
@@ -68,13 +78,18 @@ void InferOptions::validate() const {
 
 namespace {
 
-TeacherSpec teacher_spec(const TrainOptions& o) {
+TeacherSpec teacher_spec(const TrainOptions& o, const ModelInputs& inputs) {
   TeacherSpec t;
   t.topk = o.topk;
   t.sparsity_ratio = o.sparsity_ratio;
   t.mask_mode = parse_mask_mode(o.mask_mode, "--mask-mode");
   t.temperature = o.temperature;
   t.loss_type = parse_loss_type(o.loss_type, "--loss-type");
+  if (inputs.fixed_topk > 0) {  // the model's own target: unclamped probabilities of the top-k
+    t.topk = inputs.fixed_topk;
+    t.mask_mode = MaskMode::kNegInf;
+    t.loss_type = LossType::kCE;
+  }
   return t;
 }
 
@@ -104,17 +119,20 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
   const c10::Device device = resolve_device(device_spec);
   labels::LabelStoreReader reader(opts.labels);
   const labels::StoreMeta& meta = reader.meta();
-  TrainData data = make_train_data(reader.read_all(), entry.inputs(opts), teacher_spec(opts), opts.labels);
+  const ModelInputs inputs = entry.inputs(opts);
+  TrainData data = make_train_data(reader.read_all(), inputs, teacher_spec(opts, inputs), opts.labels);
   if (data.vocab_size == 0) data.vocab_size = meta.vocab_size();
   if (opts.top_n > data.vocab_size)
     usage_error("--top-n ", opts.top_n, " is larger than the vocabulary (", data.vocab_size, " words)");
-  const ModelShape shape{data.vocab_size, meta.hidden_size};
+  ModelShape shape{data.vocab_size, meta.hidden_size};
+  json word_embeddings;  // null for models without word embeddings
+  if (inputs.word_embeddings) word_embeddings = resolve_word_embeddings(opts, reader, shape);
   const std::string identity = config_identity(opts, meta);
   spdlog::info("training {} on {} documents (V={}, H={}, K={}) on {}, seeds {}", opts.model, data.num_docs,
                data.vocab_size, meta.hidden_size, opts.num_topics, device.str(), json(opts.seeds).dump());
 
   prepare_output_dir(opts.out);
-  RunInfo info{opts, meta, data, device, identity};
+  RunInfo info{opts, meta, data, device, identity, word_embeddings};
   write_run_set_meta(info, /*complete=*/false);
   for (int64_t seed : opts.seeds) {
     const std::string dir = path_join(opts.out, "seed-" + std::to_string(seed));
@@ -145,9 +163,10 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
       write_file_atomic(path_join(dir, "metrics.jsonl"), text);
     }
     const ThetaMode mode = opts.theta == "mean" ? ThetaMode::kMean : ThetaMode::kSample;
-    at::Tensor theta = model->gradient_trained()
-                           ? compute_theta(*model, data, mode, opts.theta_samples, opts.eval_batch_size, device, noise)
-                           : model->fitted_theta();
+    if (model->gradient_trained()) model->after_training(data, device);
+    at::Tensor theta = model->gradient_trained() ? compute_theta(*model, data, mode, opts.theta_samples,
+                                                                 model->theta_batch_size(opts), device, noise)
+                                                 : model->fitted_theta();
     write_seed_outputs(info, seed, dir, *model, theta, outcome);
     spdlog::info("seed {}: wrote {}", seed, dir);
   }
@@ -178,9 +197,13 @@ void run_infer(const InferOptions& opts, const std::string& device_spec, uint64_
   if ((inputs.hidden) && meta.hidden_size != want_hidden)
     input_error(opts.labels, ": hidden size ", meta.hidden_size, " differs from the run's ", want_hidden,
                 "; use a label store made with the same LM");
-  TrainData data = make_train_data(reader.read_all(), inputs, teacher_spec(topts), opts.labels);
+  TrainData data = make_train_data(reader.read_all(), inputs, teacher_spec(topts, inputs), opts.labels);
   if (data.vocab_size == 0) data.vocab_size = meta.vocab_size();
-  auto model = entry.make(topts, ModelShape{data.vocab_size, want_hidden});
+  ModelShape shape{data.vocab_size, want_hidden};
+  // The word embeddings are part of the saved state; only their width is needed to build the model.
+  if (run_meta.contains("word_embeddings") && run_meta["word_embeddings"].is_object())
+    shape.embedding_size = run_meta["word_embeddings"].value("size", int64_t{0});
+  auto model = entry.make(topts, shape);
   const std::string model_path = path_join(opts.run, "model.safetensors");
   auto f = st::File::open(model_path);
   NamedTensors state;
@@ -190,7 +213,8 @@ void run_infer(const InferOptions& opts, const std::string& device_spec, uint64_
   at::Generator noise = make_noise_generator(device, noise_seed(static_cast<int64_t>(seed)));
   const std::string mode_s = opts.theta.empty() ? topts.theta : opts.theta;
   const ThetaMode mode = mode_s == "mean" ? ThetaMode::kMean : ThetaMode::kSample;
-  at::Tensor theta = compute_theta(*model, data, mode, topts.theta_samples, topts.eval_batch_size, device, noise);
+  at::Tensor theta =
+      compute_theta(*model, data, mode, topts.theta_samples, model->theta_batch_size(topts), device, noise);
   write_theta(opts.out, theta, data, {{"format", "ntm-theta"}, {"model", topts.model}, {"run", opts.run},
                                       {"theta", mode_s}, {"vocab_hash", meta.vocab_hash}});
   spdlog::info("wrote θ [{}, {}] for {} documents of {} to {}", theta.size(0), theta.size(1), data.num_docs,

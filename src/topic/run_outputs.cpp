@@ -74,6 +74,7 @@ void write_seed_outputs(const RunInfo& info, int64_t seed, const std::string& di
                {"theta", info.opts.theta},
                {"files", {"topics.json", "theta.safetensors", "beta.safetensors", "model.safetensors", "metrics.jsonl"}},
                {"complete", true}};
+  if (!info.word_embeddings.is_null()) meta["word_embeddings"] = info.word_embeddings;
   write_file_atomic(path_join(dir, "meta.json"), meta.dump(1) + "\n");
 }
 

@@ -18,6 +18,7 @@ struct RunInfo {
   const TrainData& data;
   c10::Device device;
   std::string identity;
+  nlohmann::json word_embeddings;  // where the word embeddings came from (null: the model has none)
 };
 
 // theta [N, K] float32 + doc_index [N] + labels [N].

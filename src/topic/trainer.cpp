@@ -117,7 +117,10 @@ TrainOutcome train_seed(TopicModel& model, const TrainData& data, const TrainOpt
                         at::Generator& noise_gen) {
   const int64_t D = data.num_docs;
   at::Generator shuffle_gen = at::detail::createCPUGenerator(static_cast<uint64_t>(run.seed));
-  Adam adam(model.named_parameters(), AdamOptions{opts.lr, opts.beta1, opts.beta2, opts.adam_eps});
+  Adam adam(model.named_parameters(), AdamOptions{opts.lr, opts.beta1, opts.beta2, opts.adam_eps, opts.weight_decay});
+  // Full-batch models (FASTopic) take every document in corpus order each step.
+  const int64_t batch_size = model.full_batch() ? D : opts.batch_size;
+  const bool shuffle = opts.shuffle && !model.full_batch();
   const std::string ckpt = path_join(run.dir, kCheckpoint);
   const std::string metrics_path = path_join(run.dir, "metrics.jsonl");
   TrainOutcome out;
@@ -132,11 +135,12 @@ TrainOutcome train_seed(TopicModel& model, const TrainData& data, const TrainOpt
   for (int64_t epoch = out.epochs + 1; epoch <= opts.epochs; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
     model.set_training(true);
-    auto perm = torch::randperm(D, shuffle_gen, torch::TensorOptions().dtype(torch::kInt64));  // [D]
+    auto perm = shuffle ? torch::randperm(D, shuffle_gen, torch::TensorOptions().dtype(torch::kInt64))
+                        : torch::arange(D, torch::kInt64);  // [D]
     double loss_sum = 0.0;
     int64_t batch_index = 0;
-    for (int64_t b = 0; b < D; b += opts.batch_size, ++batch_index) {
-      auto rows = perm.slice(0, b, std::min(D, b + opts.batch_size));
+    for (int64_t b = 0; b < D; b += batch_size, ++batch_index) {
+      auto rows = perm.slice(0, b, std::min(D, b + batch_size));
       Batch batch = stager.gather(data, rows, run.device);
       adam.zero_grad();
       auto loss = model.loss(batch, noise_gen);
@@ -179,6 +183,7 @@ at::Tensor compute_theta(TopicModel& model, const TrainData& data, ThetaMode mod
   torch::NoGradGuard no_grad;
   model.set_training(false);
   const int64_t D = data.num_docs;
+  if (batch_size <= 0) batch_size = D;  // 0: all documents in one pass
   auto sum = torch::zeros({D, model.num_topics()}, torch::kFloat64);  // [D, K]
   const int64_t passes = mode == ThetaMode::kMean ? 1 : samples;
   BatchStager stager;

@@ -126,11 +126,11 @@ TEST_CASE("VAE KL term: 0 at the prior, hand value otherwise", "[unit][train]") 
 TEST_CASE("registry: explicit table, unknown names list the valid ones", "[unit][train]") {
   std::vector<std::string> names;
   for (const auto& e : model_registry()) names.push_back(e.name);
-  CHECK(names == std::vector<std::string>{"dsl-prodlda", "prodlda", "zeroshot", "combined", "dsl-etm", "etm", "lda"});
+  CHECK(names == std::vector<std::string>{"dsl-prodlda", "prodlda", "zeroshot", "combined", "dsl-etm", "etm", "dsl-ecrtm", "ecrtm", "dsl-fastopic", "fastopic", "lda"});
   try {
     find_model("dsl-prodlad");
     FAIL("expected an error");
   } catch (const ntm::Error& e) {
-    CHECK(std::string(e.what()).find("dsl-prodlda, prodlda, zeroshot, combined, dsl-etm, etm, lda") != std::string::npos);
+    CHECK(std::string(e.what()).find("dsl-prodlda, prodlda, zeroshot, combined, dsl-etm, etm, dsl-ecrtm, ecrtm, dsl-fastopic, fastopic, lda") != std::string::npos);
   }
 }

@@ -22,6 +22,10 @@
 //                      token, in the order of "layers" (0 = embeddings, L = last layer after the
 //                      final norm, as HF's hidden_states)
 // A Python user reads a chunk with safetensors.torch.load_file(path).
+// Optionally (ntm build-labels writes it):
+//   word_embeddings.safetensors  word_embeddings [V, E] F32: the LM's input-embedding rows, mean over
+//                                each vocabulary word's tokens (encoded as for the soft labels);
+//                                listed in meta.json "word_embeddings" {file, sha256, bytes, shape, source}
 //
 // Rules every chunk obeys (the writer refuses, the reader rejects anything else):
 //   n >= 1; chunks cover corpus rows 0..D-1 in order (doc_index = first_doc + 0..n-1);
@@ -69,6 +73,8 @@ struct StoreMeta {
   nlohmann::json corpus = nlohmann::json::object();  // corpus path, sha256, columns
   nlohmann::json extra = nlohmann::json::object();   // anything else (config of the producing command)
   nlohmann::json config = nlohmann::json::object();  // resolved config of the producing command
+  // null, or {"file": "word_embeddings.safetensors", "sha256", "bytes", "shape": [V, E], "source"}
+  nlohmann::json word_embeddings = nullptr;
   int64_t num_docs = 0;                  // filled in by the writer / reader
   bool complete = false;                 // filled in by the writer / reader
   int64_t vocab_size() const { return static_cast<int64_t>(vocab.size()); }
@@ -106,6 +112,9 @@ class LabelStoreWriter {
   const StoreMeta& meta() const;
   bool complete() const;
   size_t num_chunks() const;
+  // Writes word_embeddings.safetensors ([V, E] float32, finite) atomically and lists it in
+  // meta.json with its sha256; `source` describes where the rows come from.
+  void set_word_embeddings(const at::Tensor& embeddings, const nlohmann::json& source);
  private:
   struct Impl;
   std::shared_ptr<Impl> impl_;
@@ -124,6 +133,10 @@ class LabelStoreReader {
   // returned tensors own their memory (hidden keeps its stored dtype).
   Chunk read_chunk(size_t i) const;
   Chunk read_all() const;            // concatenation of all chunks (soft_labels/hidden as float32)
+  // The store's word_embeddings.safetensors [V, E] float32 (sha256, shape and values checked);
+  // undefined when the store has none.
+  bool has_word_embeddings() const;
+  at::Tensor read_word_embeddings() const;
  private:
   struct Impl;
   std::shared_ptr<Impl> impl_;

@@ -1,5 +1,5 @@
 #pragma once
-// Adam exactly as torch.optim.Adam (1.13, amsgrad off, no weight decay), with its state exposed
+// Adam exactly as torch.optim.Adam (1.13, amsgrad off; weight decay in its L2 form), with its state exposed
 // for checkpoints. Uses the same tensor ops in the same order as torch, so updates are
 // bit-identical to the reference's:
 //   m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g²;
@@ -18,6 +18,7 @@ struct AdamOptions {
   double beta1 = 0.99;
   double beta2 = 0.99;
   double eps = 1e-8;
+  double weight_decay = 0.0;  // torch's L2 form: g += weight_decay * p before the moments
 };
 
 class Adam {

@@ -1,7 +1,7 @@
 #pragma once
 // The interface every topic model implements, and the model registry.
 //
-// Gradient-trained models (the ProdLDA family now; ETM, ECRTM, FASTopic later) implement
+// Gradient-trained models (the ProdLDA family, ETM, ECRTM, FASTopic) implement
 // loss()/theta()/topic_word() and the state accessors; the shared Trainer runs the optimisation,
 // checkpoints and outputs. A model that is not trained by gradient steps (LDA by Gibbs sampling)
 // overrides fit() instead and reports gradient_trained() == false.
@@ -60,6 +60,15 @@ class TopicModel {
   // [K, V] matrix whose rows rank the topic words (ProdLDA family: raw decoder B).
   virtual at::Tensor topic_word() = 0;
 
+  // Training and evaluation hooks with defaults for minibatch VAE-style models.
+  // full_batch(): every step sees all documents, in corpus order (FASTopic).
+  virtual bool full_batch() const { return false; }
+  // Called once after training, before θ of the training documents is computed and the state is
+  // saved (FASTopic baseline: statistics of the training documents that θ needs).
+  virtual void after_training(const TrainData& data, c10::Device device);
+  // Documents per θ pass at evaluation; 0 = all documents in one pass.
+  virtual int64_t theta_batch_size(const TrainOptions& opts) const { return opts.eval_batch_size; }
+
   // Trainable parameters and the full state (parameters + buffers) by the reference's names.
   virtual NamedTensors named_parameters() = 0;
   virtual NamedTensors named_state() = 0;
@@ -69,8 +78,16 @@ class TopicModel {
 
 // Sizes a model needs from the data.
 struct ModelShape {
+  ModelShape() = default;
+  ModelShape(int64_t vocab, int64_t hidden) : vocab_size(vocab), hidden_size(hidden) {}
   int64_t vocab_size = 0;
   int64_t hidden_size = 0;
+  // Initial word embeddings for models that use them (ModelInputs::word_embeddings): [V, E]
+  // float32 with found [V] bool (false rows get the model's own random init), or undefined (all
+  // random, E = embedding_size, or the model's default when that is 0).
+  at::Tensor word_embeddings;
+  at::Tensor word_found;
+  int64_t embedding_size = 0;
 };
 
 struct ModelEntry {

@@ -22,6 +22,10 @@ struct ModelInputs {
   bool soft_label_target = false;  // teacher distribution from the soft labels
   bool bow_target = false;      // BoW counts as reconstruction weights
   bool drop_empty_bow = false;  // drop documents whose BoW is empty (reference baselines)
+  bool word_embeddings = false; // the model starts from word embeddings (--word-embeddings, --word-vectors)
+  // > 0: the model's own fixed target, ignoring the teacher flags: softmax(neg_inf-top-k(logits)/T)
+  // as probabilities (no 1e-9 clamp) — DSL-FASTopic's top-20 (method-spec §5.4).
+  int64_t fixed_topk = 0;
 };
 
 // How the soft labels become the teacher (method-spec §4).

@@ -37,6 +37,14 @@ struct TrainOptions {
   std::string theta = "sample"; // sample: mean of theta_samples eval-mode samples (reference); mean: softmax(mu)
   int64_t theta_samples = 10;
   int64_t eval_batch_size = 64;
+  bool shuffle = true;          // shuffle the documents every epoch (OCTIS ETM: false)
+  double weight_decay = 0.0;    // Adam L2 weight decay as torch.optim.Adam (OCTIS ETM: 1.2e-6)
+  // Word embeddings of ETM / ECRTM: auto = --word-vectors FILE when given, else the LM's input
+  // embeddings stored in the label store, else random (with a warning); lm | random | file force one.
+  std::string word_embeddings = "auto";
+  std::string word_vectors;     // word2vec/GloVe text file (optional "N D" header line)
+  // FASTopic θ at evaluation: documents per transport-plan chunk (reference: 256); 0 = whole corpus.
+  int64_t theta_chunk = 256;
   // LDA (Gibbs sampling) only.
   int64_t iterations = 1000;   // Gibbs sweeps
   double alpha = -1;           // symmetric document-topic prior; < 0 means 50 / K
@@ -50,6 +58,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainOptions, model, labels, out
                                                 batch_size, lr, beta1, beta2, adam_eps, hidden_sizes, activation,
                                                 dropout, encoder_dropout, learn_priors, temperature, loss_weight, loss_type,
                                                 sparsity_ratio, topk, mask_mode, top_n, theta, theta_samples,
-                                                eval_batch_size, iterations, alpha, beta, optimize_every)
+                                                eval_batch_size, shuffle, weight_decay, word_embeddings, word_vectors,
+                                                theta_chunk, iterations, alpha, beta, optimize_every)
 
 }  // namespace ntm::topic

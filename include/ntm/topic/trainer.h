@@ -1,7 +1,8 @@
 #pragma once
 // Training one seed of a gradient-trained topic model, and evaluation-time θ.
 //
-// Per epoch: a permutation of the documents from a seeded CPU generator, batches of batch_size
+// Per epoch: a permutation of the documents from a seeded CPU generator (corpus order with
+// shuffle = false or for full-batch models, whose one batch holds every document), batches of batch_size
 // (the last one smaller, as DataLoader with drop_last=False), Adam steps, a progress line, one
 // metrics.jsonl record and a checkpoint (model + Adam + both generators + epoch) in the seed
 // directory, so `--resume` continues a killed run to the same final result. A non-finite batch
@@ -42,7 +43,8 @@ struct TrainOutcome {
 TrainOutcome train_seed(TopicModel& model, const TrainData& data, const TrainOptions& opts, const SeedTraining& run,
                         at::Generator& noise_gen);
 
-// Evaluation θ [D, K] float32 on the CPU, documents in order in batches of batch_size, model in
+// Evaluation θ [D, K] float32 on the CPU, documents in order in batches of batch_size (0: one
+// batch of all documents), model in
 // eval mode: kSample = mean over `samples` passes of sampled θ (the reference's get_thetas),
 // kMean = softmax(mu).
 at::Tensor compute_theta(TopicModel& model, const TrainData& data, ThetaMode mode, int64_t samples,

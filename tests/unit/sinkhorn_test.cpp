@@ -1,0 +1,131 @@
+// The two Sinkhorn solvers (src/topic/sinkhorn.cpp): ECRTM's linear-domain one and FASTopic's
+// log-domain one. Reference plans were computed once, independently, with numpy/scipy in float64
+// (100000 resp. 20000 plain Sinkhorn iterations, i.e. fully converged):
+//   linear: K = exp(-20 M); u = 1/3; repeat v = b/(Kᵀu); u = a/(K v); P = u[:,None] * K * v[None,:]
+//   log:    lv = log b - logsumexp(lK + lu[:,None], 0); lu = log a - logsumexp(lK + lv[None,:], 1)
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "catch.h"
+#include "topic/sinkhorn.h"
+
+using namespace ntm::topic;
+
+namespace {
+
+torch::Tensor linear_cost() {
+  return torch::tensor({0.1, 0.5, 0.9, 0.4, 0.2, 0.7, 0.8, 0.6, 0.3}, torch::kFloat64).reshape({3, 3});
+}
+// Distances large enough that exp(-3 M) underflows in float32 (a linear-domain solver gives 0/0).
+torch::Tensor log_cost(torch::ScalarType t) {
+  return torch::tensor({10., 14., 30., 25., 11., 16., 40., 22., 12., 13., 35., 21.}, t).reshape({4, 3});
+}
+
+double l1(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).abs().sum().item<double>(); }
+
+}  // namespace
+
+TEST_CASE("linear-domain sinkhorn (ECRTM): marginals, converged plan vs numpy, stop rule", "[unit][models]") {
+  auto M = linear_cost();
+  auto third = torch::full({3}, 1.0 / 3.0, torch::kFloat64);
+  SECTION("default stop rule: marginals within 0.005 L1, errors measured at iterations 1, 51, ...") {
+    auto r = sinkhorn_linear(M, SinkhornOptions{20.0, 0.005, 1000});
+    CHECK((r.plan >= 0).all().item<bool>());
+    CHECK(l1(r.plan.sum(1), third) <= 0.005);
+    CHECK(l1(r.plan.sum(0), third) <= 0.005);
+    CHECK(r.err <= 0.005);
+    CHECK(r.iterations % 50 == 1);
+  }
+  SECTION("converged: the plan and cost numpy computed") {
+    auto r = sinkhorn_linear(M, SinkhornOptions{20.0, 1e-13, 100000});
+    auto want = torch::tensor({3.325081114475e-01, 8.231947951692e-04, 2.027090706043e-06, 8.249426287354e-04,
+                               3.323976162798e-01, 1.107744247661e-04, 2.792571397436e-07, 1.125222583323e-04,
+                               3.332205318179e-01},
+                              torch::kFloat64)
+                    .reshape({3, 3});
+    CHECK(torch::allclose(r.plan, want, 0, 1e-11));
+    CHECK(r.cost.item<double>() == Approx(0.2005851716348322).epsilon(1e-10));
+  }
+  SECTION("two symmetric topics: P = b_v · softmax over topics of −αM after one iteration (by hand)") {
+    // Topics at 0 and 1, words at 0, 1/4, 1/2, 3/4, 1 on a line; by symmetry u stays uniform, so the
+    // first v already gives column sums b = 1/5 and P_kv = (1/5) e^{−αM_kv} / Σ_k' e^{−αM_k'v}.
+    auto t = torch::tensor({0.0, 1.0}, torch::kFloat64), w = torch::tensor({0.0, 0.25, 0.5, 0.75, 1.0}, torch::kFloat64);
+    auto Ms = (t.unsqueeze(1) - w.unsqueeze(0)).pow(2);  // [2, 5]
+    auto r = sinkhorn_linear(Ms, SinkhornOptions{20.0, 0.005, 1000});
+    CHECK(r.iterations == 1);
+    // (up to the 1e-16 added to Kᵀu, a 1.5e-14 relative effect where Kᵀu = e^{-5})
+    CHECK(torch::allclose(r.plan, torch::softmax(-20.0 * Ms, 0) / 5.0, 0, 1e-13));
+  }
+  SECTION("stop rule: errors measured at iterations 1, 51, 101 (0.200, 0.102, 3.8e-5) -> 101 iterations") {
+    // Topics at 0, 0.3, 1 and words at 0, 0.1, 0.2, 0.9, 1; α = 50. numpy (TopMost's loop, float64)
+    // stopped after 101 iterations with this plan.
+    auto t = torch::tensor({0.0, 0.3, 1.0}, torch::kFloat64), w = torch::tensor({0.0, 0.1, 0.2, 0.9, 1.0}, torch::kFloat64);
+    auto Ms = (t.unsqueeze(1) - w.unsqueeze(0)).pow(2);  // [3, 5]
+    auto r = sinkhorn_linear(Ms, SinkhornOptions{50.0, 0.005, 1000});
+    CHECK(r.iterations == 101);
+    CHECK(r.err == Approx(3.759536440742228e-05).epsilon(1e-6));
+    auto want = torch::tensor({1.9410549638299768e-01, 1.2415680693586051e-01, 1.5071030010354034e-02,
+                               4.1128328373977462e-12, 2.7972452632290530e-16, 5.9039022653183124e-03,
+                               7.5849951388611392e-02, 1.8493161069904684e-01, 6.6556947535100233e-02,
+                               9.0921445234683356e-05, 5.1601963267121475e-30, 7.2701562687481106e-26,
+                               1.9438420141250778e-22, 1.3343594069148582e-01, 1.9989739264184750e-01},
+                              torch::kFloat64)
+                    .reshape({3, 5});
+    CHECK(torch::allclose(r.plan, want, 1e-9, 1e-15));
+    CHECK(r.cost.item<double>() == Approx(0.03259848666723395).epsilon(1e-9));
+  }
+  SECTION("max_iter bounds the iterations; gradients flow through them") {
+    auto Mg = M.clone().set_requires_grad(true);
+    auto r = sinkhorn_linear(Mg, SinkhornOptions{20.0, 0.0, 7});
+    CHECK(r.iterations == 7);
+    r.cost.backward();
+    REQUIRE(Mg.grad().defined());
+    CHECK(torch::isfinite(Mg.grad()).all().item<bool>());
+    CHECK(Mg.grad().abs().sum().item<double>() > 0);
+  }
+}
+
+TEST_CASE("log-domain sinkhorn (FASTopic): marginals, converged plan vs numpy, float32 underflow", "[unit][models]") {
+  auto a = torch::full({4}, 0.25, torch::kFloat64);
+  auto b = torch::softmax(torch::tensor({0.2, -0.1, 0.4}, torch::kFloat64), 0);
+  // b as numpy computed it: exp(w) / sum(exp(w)).
+  CHECK(torch::allclose(b, torch::tensor({0.337584537799, 0.250088776622, 0.41232668558}, torch::kFloat64), 0, 1e-11));
+  SECTION("float32, default stop rule: marginals within 0.005 L1, no NaN despite exp(-3 M) underflowing") {
+    auto M = log_cost(torch::kFloat32);
+    CHECK(torch::exp(-3.0 * M).eq(0).any().item<bool>());  // the linear kernel would underflow
+    auto r = sinkhorn_log(M, a.to(torch::kFloat32), b.to(torch::kFloat32), SinkhornOptions{3.0, 0.005, 1000});
+    CHECK(torch::isfinite(r.plan).all().item<bool>());
+    CHECK((r.plan >= 0).all().item<bool>());
+    CHECK(l1(r.plan.sum(1).to(torch::kFloat64), a) <= 0.005);
+    CHECK(l1(r.plan.sum(0).to(torch::kFloat64), b) <= 0.005);
+    CHECK(r.iterations % 50 == 1);
+  }
+  SECTION("float64, converged: the plan and cost numpy computed") {
+    auto r = sinkhorn_log(log_cost(torch::kFloat64), a, b, SinkhornOptions{3.0, 1e-13, 100000});
+    auto want = torch::tensor({2.062189863114e-01, 4.378101368858e-02, 4.319730188808e-17, 3.432862290181e-24,
+                               2.063077629331e-01, 4.369223706687e-02, 3.454670573818e-48, 3.379088851664e-20,
+                               2.500000000000e-01, 1.313655514873e-01, 9.852277500342e-26, 1.186344485127e-01},
+                              torch::kFloat64)
+                    .reshape({4, 3});
+    CHECK(torch::allclose(r.plan, want, 0, 1e-11));
+    CHECK(r.cost.item<double>() == Approx(12.84266082819031).epsilon(1e-10));
+  }
+  SECTION("gradients flow to the cost and to the column weights") {
+    auto M = log_cost(torch::kFloat64).set_requires_grad(true);
+    auto w = torch::tensor({0.2, -0.1, 0.4}, torch::kFloat64).set_requires_grad(true);
+    auto r = sinkhorn_log(M, a, torch::softmax(w, 0), SinkhornOptions{3.0, 0.005, 1000});
+    r.cost.backward();
+    REQUIRE(M.grad().defined());
+    REQUIRE(w.grad().defined());
+    CHECK(torch::isfinite(M.grad()).all().item<bool>());
+    CHECK(w.grad().abs().sum().item<double>() > 0);
+  }
+}
+
+TEST_CASE("pairwise squared distances", "[unit][models]") {
+  auto x = torch::tensor({0., 0., 1., 2.}).reshape({2, 2});
+  auto y = torch::tensor({3., 4., 1., 0.}).reshape({2, 2});
+  // By hand: |(0,0)-(3,4)|² = 25, |(0,0)-(1,0)|² = 1, |(1,2)-(3,4)|² = 8, |(1,2)-(1,0)|² = 4.
+  CHECK(torch::allclose(pairwise_sq_dist(x, y), torch::tensor({25., 1., 8., 4.}).reshape({2, 2})));
+}
