@@ -1,5 +1,7 @@
 #include "ecrtm_model.h"
 
+#include <spdlog/spdlog.h>
+
 #include "embedding_init.h"
 #include "module_state.h"
 #include "ntm/error.h"
@@ -78,6 +80,7 @@ at::Tensor EcrtmModel::loss(const Batch& batch, at::Generator& gen) {
   auto ecr = n.cfg.ecr_weight * ot.cost;
   last_ecr_ = ecr.item<double>();
   last_iters_ = ot.iterations;
+  spdlog::debug("{}: ECR Sinkhorn {} iterations, marginal error {:.2e}", name_, ot.iterations, ot.err);
   return recon + kl.mean() + ecr;
 }
 

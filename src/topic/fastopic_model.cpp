@@ -1,5 +1,7 @@
 #include "fastopic_model.h"
 
+#include <spdlog/spdlog.h>
+
 #include "embedding_init.h"
 #include "module_state.h"
 #include "ntm/error.h"
@@ -49,6 +51,8 @@ at::Tensor FastopicModel::loss(const Batch& batch, at::Generator&) {
   auto recon = torch::matmul(theta, beta);                               // [N, V]
   auto dsr = -(batch.weight * torch::log(recon + 1e-12)).sum(1).mean();
   auto loss = dsr + last_dt.cost + last_tw.cost;
+  spdlog::debug("{}: Sinkhorn DT {} iterations (error {:.2e}), TW {} iterations (error {:.2e})", name_,
+                last_dt.iterations, last_dt.err, last_tw.iterations, last_tw.err);
   for (auto* r : {&last_dt, &last_tw}) {  // keep only what tests read, not the graph
     r->plan = r->plan.detach();
     r->cost = r->cost.detach();
