@@ -19,13 +19,24 @@ std::string OptionBinder::dashed(std::string key) {
 }
 
 json OptionBinder::resolve(const json& defaults, const json& current) const {
-  json resolved = defaults;
-  for (const auto& file : config_files_) merge_config(resolved, load_json_file(file), file);
-  for (const auto& [key, opt] : keys_) {
-    if (opt->count() > 0) {
-      json one = json::object();
-      one[key] = current.at(key);
-      merge_config(resolved, one, "--" + dashed(key));
+  auto apply = [&](json resolved) {
+    for (const auto& file : config_files_) merge_config(resolved, load_json_file(file), file);
+    for (const auto& [key, opt] : keys_) {
+      if (opt->count() > 0) {
+        json one = json::object();
+        one[key] = current.at(key);
+        merge_config(resolved, one, "--" + dashed(key));
+      }
+    }
+    return resolved;
+  };
+  json resolved = apply(defaults);
+  if (layer_) {
+    json extra = layer_(resolved);
+    if (extra.is_object() && !extra.empty()) {
+      json base = defaults;
+      merge_config(base, extra, "built-in defaults");
+      resolved = apply(base);
     }
   }
   return resolved;

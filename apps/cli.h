@@ -43,6 +43,9 @@ class OptionBinder {
   // (defaults + explicit flags). Returns the resolved configuration.
   json resolve(const json& defaults, const json& current) const;
   bool dump_config() const { return dump_config_; }
+  // An extra layer between the struct defaults and the --config files, computed from a first
+  // resolution (e.g. the chosen model's own defaults); it never overrides files or flags.
+  void set_defaults_layer(std::function<json(const json& resolved)> layer) { layer_ = std::move(layer); }
 
   static std::string dashed(std::string key);
 
@@ -51,6 +54,7 @@ class OptionBinder {
   std::vector<std::string> config_files_;
   bool dump_config_ = false;
   std::vector<std::pair<std::string, CLI::Option*>> keys_;
+  std::function<json(const json&)> layer_;
 };
 
 // What a subcommand's setup function fills in: the code to run when it is selected.

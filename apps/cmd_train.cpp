@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "ntm/topic/model.h"
+#include "ntm/topic/model_defaults.h"
 #include "ntm/topic/run.h"
 
 namespace ntm::cli {
@@ -54,6 +55,8 @@ void setup_train(CLI::App& sub, CommandContext& ctx) {
   binder->add("alpha", o.alpha, "lda: symmetric document-topic prior (< 0: 50 / K)");
   binder->add("beta", o.beta, "lda: symmetric topic-word prior");
   binder->add("optimize_every", o.optimize_every, "lda: optimise alpha every N sweeps (0 = never)");
+  // `--model X` alone trains with X's paper defaults (configs/X.json, built in).
+  binder->set_defaults_layer([](const json& r) { return topic::model_defaults(r.value("model", std::string())); });
   sub.add_flag("--resume", *resume, "continue a killed run from its checkpoints; finished seeds are skipped");
   sub.add_flag("--list-models", *list, "print the model registry and exit");
   ctx.run = [opts, binder, resume, list, g = ctx.global] {
