@@ -464,24 +464,38 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   };
   int64_t pos = start;
   if (pos < shard_end) launch(pos);
+  // The finished chunk is written (serialised, hashed, committed) on another thread while the LM
+  // runs the next one; at most one chunk is in flight. Counters and the fault hook move on only
+  // once a chunk is committed.
+  std::future<void> writing;
+  int64_t pending_docs = 0, pending_tokens = 0;
+  auto commit_pending = [&] {
+    if (!writing.valid()) return;
+    writing.get();  // rethrows a failed write (disk full, ...)
+    if (kill_after > 0 && ++chunks_done == kill_after) ::raise(kill_signal);
+    report.num_docs += pending_docs;
+    report.tokens += pending_tokens;
+    progress.update(pending_docs, pending_tokens);
+  };
   while (pos < shard_end) {
     Prepared p = next.get();
     const int64_t n = static_cast<int64_t>(p.ids.size());
     pos += n;
     if (pos < shard_end) launch(pos);
     labels::Chunk c = run_lm(*model, p, word_ids, meta.layers, o);
-    writer.append(c);
-    if (kill_after > 0 && ++chunks_done == kill_after) ::raise(kill_signal);
-    report.num_docs += n;
-    report.tokens += p.tokens;
+    commit_pending();
     report.truncated += p.truncated;
-    progress.update(n, p.tokens);
-    // SIGINT/SIGTERM (ntm/util/signals.h): stop after a committed chunk; the store stays resumable.
+    pending_docs = n;
+    pending_tokens = p.tokens;
+    writing = std::async(std::launch::async, [&writer, c = std::move(c)] { writer.append(c); });
+    // SIGINT/SIGTERM (ntm/util/signals.h): stop once this chunk is committed; the store stays resumable.
     if (stop_requested() && pos < shard_end) {
+      commit_pending();
       if (next.valid()) next.wait();
       throw_if_stop_requested("build-labels '" + o.out + "' after " + std::to_string(committed + report.num_docs) + " documents");
     }
   }
+  commit_pending();
   writer.finish();
   if (report.truncated) spdlog::info("build-labels: --max-tokens shortened {} documents", report.truncated);
   report.seconds = seconds_since(t0);
