@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "ntm/error.h"
+#include "ntm/util/signals.h"
 
 namespace ntm::lda {
 namespace {
@@ -121,6 +122,7 @@ GibbsResult train_gibbs(const SparseCorpus& c, const GibbsOptions& o, const Swee
 
   std::vector<std::vector<int32_t>> local_wk(threads), local_k(threads);
   for (int sweep = 1; sweep <= o.iterations; ++sweep) {
+    throw_if_stop_requested("train (lda, Gibbs sweep " + std::to_string(sweep) + ")");
     auto work = [&](int t) {
       const Block& b = blocks[t];
       std::vector<int32_t>& wk = local_wk[t];
