@@ -26,6 +26,7 @@ void setup_build_labels(CLI::App& sub, CommandContext& ctx) {
   binder->add("text_column", opts->text_column, "TSV column / JSONL key holding the text");
   binder->add("label_column", opts->label_column, "TSV column / JSONL key holding the gold label (\"\" = none)");
   binder->add("on_bad_row", opts->on_bad_row, "error | skip (count and log) rows that cannot be read");
+  binder->add("max_doc_bytes", opts->max_doc_bytes, "refuse a document longer than N bytes (default 64 MiB)");
   ctx.run = [opts, binder, &ctx] {
     if (!resolve_options(*binder, *opts)) return 0;
     build_labels(*opts, ctx.global->device);

@@ -17,6 +17,7 @@ void setup_vocab(CLI::App& sub, CommandContext& ctx) {
   binder->add("text_column", opts->text_column, "TSV column / JSONL key holding the text");
   binder->add("label_column", opts->label_column, "TSV column / JSONL key holding the label ('' = none)");
   binder->add("on_bad_row", opts->on_bad_row, "error|skip: what to do with malformed rows or invalid UTF-8");
+  binder->add("max_doc_bytes", opts->max_doc_bytes, "refuse a document longer than N bytes (default 64 MiB)");
   binder->add("quoting", opts->quoting, "TSV quoting: auto|csv (pandas rules)|none ('\"' is data)");
   binder->add("vocab", opts->vocab, "adopt this word list (JSON array or ntm vocab.json) instead of building one");
   ctx.run = [opts, binder] {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses (clang, ASan+UBSan) into build-fuzz/ and runs each for SECONDS
 # (default 60), seeded from the real fixtures. Crashers land in build-fuzz/crashes/<harness>/.
-#   scripts/fuzz.sh [SECONDS] [harness-name-filter]
+#   scripts/fuzz.sh [SECONDS] [harness-name-filter[,filter...]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-60}
@@ -15,8 +15,9 @@ if [[ ! -f build-fuzz/build.ninja ]]; then
 fi
 # Only the harnesses (and ntm_core under them); -j defaults to the core count, NTM_FUZZ_JOBS overrides.
 targets=$(cd tests/fuzz && ls fuzz_*.cpp | sed 's/\.cpp$//')
-cmake --build build-fuzz -j "${NTM_FUZZ_JOBS:-$(nproc)}" --target $targets
-NTM_BIN=${NTM_BIN:-build/apps/ntm}
+# NTM_FUZZ_NOBUILD=1 runs the harnesses as already built (e.g. while the sources are being edited).
+[[ -n "${NTM_FUZZ_NOBUILD:-}" ]] || cmake --build build-fuzz -j "${NTM_FUZZ_JOBS:-$(nproc)}" --target $targets
+NTM_BIN=${NTM_BIN:-build/ntm}
 # Seeds from the real fixtures; a few harnesses take a leading "mode" byte (see tests/fuzz/*.cpp).
 seed_dir() {  # harness -> directory of seed inputs
   local d=build-fuzz/seeds/$1; mkdir -p "$d"
@@ -57,6 +58,34 @@ PY
         echo "fuzz: $NTM_BIN missing, label-store seeds are synthetic" >&2
         printf '{"format":"ntm-labels","chunks":[{"file":"chunk-00000.safetensors"}]}\n--chunk--\n' > "$d/store"
       fi ;;
+    fuzz_run_dir)  # the files of real small runs (dsl-prodlda, prodlda, etm, lda) + an eval's metrics.json
+      if [[ -x $NTM_BIN && ! -f build-fuzz/seed-runs/lda/meta.json ]]; then
+        rm -rf build-fuzz/seed-runs && mkdir -p build-fuzz/seed-runs
+        NTM_FUZZ_WRITE_STORE=build-fuzz/seed-runs/store build-fuzz/fuzz/fuzz_run_dir >/dev/null 2>&1 || true
+        for m in dsl-prodlda prodlda etm lda; do
+          "$NTM_BIN" train --config configs/tiny.json --model "$m" --iterations 20 --labels build-fuzz/seed-runs/store \
+            --out "build-fuzz/seed-runs/$m" --device cpu --threads 1 >/dev/null 2>&1 || true
+          "$NTM_BIN" eval --run "build-fuzz/seed-runs/$m" --metrics diversity,clustering,retrieval \
+            --out "build-fuzz/seed-runs/$m-eval" >/dev/null 2>&1 || true
+        done
+      fi
+      /usr/bin/python3 - "$d" <<'PY'
+import os, sys
+files = ["meta.json", "seed-0/meta.json", "seed-0/topics.json", "seed-0/theta.safetensors",
+         "seed-0/beta.safetensors", "seed-0/model.safetensors", "eval/metrics.json"]
+sep = b"\n--ntm-file--\n"
+for m in ["dsl-prodlda", "prodlda", "etm", "lda"]:
+    run = f"build-fuzz/seed-runs/{m}"
+    if not os.path.exists(f"{run}/meta.json"):
+        continue
+    parts = []
+    for f in files:
+        p = f"{run}-eval/metrics.json" if f.startswith("eval/") else f"{run}/{f}"
+        parts.append(open(p, "rb").read() if os.path.exists(p) else b"")
+    open(f"{sys.argv[1]}/{m}", "wb").write(sep.join(parts))
+    open(f"{sys.argv[1]}/{m}-nomodel", "wb").write(sep.join(parts[:5]))
+PY
+      ;;
     *) find tests/fixtures -name '*.json' -size -64k | head -20 | while read -r f; do cp "$f" "$d/$(echo "$f" | tr / _)"; done ;;
   esac
   echo "$d"
@@ -64,7 +93,11 @@ PY
 printf '%-20s %10s %10s %8s %s\n' harness execs exec/s corpus result
 for bin in build-fuzz/fuzz/fuzz_*; do
   name=$(basename "$bin")
-  [[ -n "$FILTER" && "$name" != *"$FILTER"* ]] && continue
+  if [[ -n "$FILTER" ]]; then  # a substring, or a comma list of substrings
+    hit=; IFS=, read -ra pats <<< "$FILTER"
+    for p in "${pats[@]}"; do [[ "$name" == *"$p"* ]] && hit=1; done
+    [[ -z "$hit" ]] && continue
+  fi
   seeds=$(seed_dir "$name"); corpus=build-fuzz/corpus/$name; crashes=build-fuzz/crashes/$name
   mkdir -p "$corpus" "$crashes"
   log=build-fuzz/$name.log

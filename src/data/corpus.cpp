@@ -70,7 +70,7 @@ class JsonlReader : public detail::ReaderBase {
       nlohmann::json j;
       try {
         j = nlohmann::json::parse(line_);
-      } catch (const nlohmann::json::parse_error& e) {
+      } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
         bad_row(line_no_, std::string("not valid JSON: ") + e.what());
         continue;
       }

@@ -27,6 +27,7 @@ CorpusOptions VocabBuildOptions::corpus_options() const {
   o.label_column = label_column;
   o.on_bad_row = on_bad_row;
   o.quoting = quoting;
+  o.max_doc_bytes = max_doc_bytes;
   return o;
 }
 

@@ -20,16 +20,21 @@ std::string compare_table(const CompareOptions& opt) {
     usage_error("--format ", opt.format, ": expected text, markdown or tsv");
   std::vector<std::string> names, keys;
   std::vector<json> docs;
+  std::vector<std::string> paths;
   for (const auto& d : opt.dirs) {
     const std::string path = is_directory(d) ? path_join(d, "metrics.json") : d;
     if (!path_exists(path)) input_error(d, ": no metrics.json (run `ntm eval --out ", d, "` first)");
     json doc = load_json_file(path);
-    if (doc.value("format", std::string()) != "ntm-eval") input_error(path, ": \"format\" is not \"ntm-eval\"");
-    for (const auto& k : doc.at("metric_keys"))
-      if (std::find(keys.begin(), keys.end(), k.get<std::string>()) == keys.end()) keys.push_back(k.get<std::string>());
+    if (json_get_or<std::string>(doc, "format", "", path) != "ntm-eval") input_error(path, ": \"format\" is not \"ntm-eval\"");
+    for (const auto& k : json_get<std::vector<std::string>>(doc, "metric_keys", path))
+      if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+    if (!json_get<json>(doc, "seeds", path).is_array()) input_error(path, ": \"seeds\" must be an array");
+    if (!json_get<json>(doc, "aggregate", path).is_object()) input_error(path, ": \"aggregate\" must be an object");
     std::string name = d;
     while (name.size() > 1 && name.back() == '/') name.pop_back();
-    if (!doc.value("model", std::string()).empty()) name += " (" + doc["model"].get<std::string>() + ")";
+    const std::string model = json_get_or<std::string>(doc, "model", "", path);
+    if (!model.empty()) name += " (" + model + ")";
+    paths.push_back(path);
     names.push_back(name);
     docs.push_back(std::move(doc));
   }
@@ -46,7 +51,8 @@ std::string compare_table(const CompareOptions& opt) {
   }
   // Cells.
   std::vector<std::vector<std::string>> rows;
-  for (const auto& doc : docs) {
+  for (size_t i = 0; i < docs.size(); ++i) {
+    const json& doc = docs[i];
     std::vector<std::string> r;
     const int n = static_cast<int>(doc.at("seeds").size());
     for (const auto& k : keys) {
@@ -56,8 +62,9 @@ std::string compare_table(const CompareOptions& opt) {
       }
       const auto& a = doc["aggregate"][k];
       std::ostringstream c;
-      c << std::fixed << std::setprecision(opt.precision) << a.at("mean").get<double>();
-      if (n > 1) c << (opt.format == "tsv" ? "\t" : " ± ") << std::setprecision(opt.precision) << a.at("std").get<double>();
+      const std::string where = paths[i] + ": aggregate." + k;
+      c << std::fixed << std::setprecision(opt.precision) << json_get<double>(a, "mean", where);
+      if (n > 1) c << (opt.format == "tsv" ? "\t" : " ± ") << std::setprecision(opt.precision) << json_get<double>(a, "std", where);
       r.push_back(c.str());
     }
     rows.push_back(r);

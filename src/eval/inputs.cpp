@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -139,6 +140,18 @@ static void load_beta(const std::string& path, SeedInput& seed) {
   }
 }
 
+// A seed as meta.json lists it: a non-negative integer naming the directory seed-<S>. Anything
+// else (a string such as "abc", a float, a negative number) is refused naming that directory.
+static int64_t seed_number(const json& v, const std::string& meta_path, const std::string& run_dir, bool in_set) {
+  if (v.is_number_integer() && v.get<int64_t>() >= 0) return v.get<int64_t>();
+  if (v.is_number_unsigned() && v.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX)) return v.get<int64_t>();
+  std::string name = v.is_string() ? v.get<std::string>() : v.dump();
+  if (name.rfind("seed-", 0) != 0) name = "seed-" + name;
+  input_error(meta_path, ": seed ", v.dump(), " is not a non-negative integer: the seed directory ",
+              in_set ? path_join(run_dir, name) : run_dir,
+              " must be named seed-<integer> (e.g. seed-0), as ntm train writes it");
+}
+
 static void check_shapes(const SeedInput& s, const std::string& where) {
   const int64_t K = static_cast<int64_t>(s.topics.size());
   if (s.theta.defined() && s.theta.size(1) != K)
@@ -151,16 +164,16 @@ EvalInputs load_run_dir(const std::string& run_dir) {
   const std::string meta_path = path_join(run_dir, "meta.json");
   if (!path_exists(meta_path)) input_error("--run ", run_dir, ": no meta.json (not a directory written by ntm train)");
   json meta = load_json_file(meta_path);
-  const std::string format = meta.value("format", std::string());
+  const std::string format = json_get_or<std::string>(meta, "format", "", meta_path);
   if (format != "ntm-run-set" && format != "ntm-run")
     input_error(meta_path, ": \"format\" is \"", format, "\", expected \"ntm-run-set\" (runs/x) or \"ntm-run\" (runs/x/seed-S)");
   if (format == "ntm-run" && !meta.contains("seeds")) {
     // A single seed directory (runs/x/seed-S): evaluate just that seed.
     EvalInputs in;
     in.source = run_dir;
-    in.model = meta.value("model", std::string());
+    in.model = json_get_or<std::string>(meta, "model", "", meta_path);
     SeedInput seed;
-    seed.seed = meta.value("seed", int64_t{0});
+    seed.seed = meta.contains("seed") ? seed_number(meta["seed"], meta_path, run_dir, false) : 0;
     seed.name = "seed-" + std::to_string(seed.seed);
     const std::string topics = path_join(run_dir, "topics.json");
     if (!path_exists(topics)) input_error(run_dir, ": no topics.json");
@@ -175,11 +188,11 @@ EvalInputs load_run_dir(const std::string& run_dir) {
   }
   EvalInputs in;
   in.source = run_dir;
-  in.model = meta.value("model", std::string());
+  in.model = json_get_or<std::string>(meta, "model", "", meta_path);
   if (meta.contains("corpus") && meta["corpus"].is_string()) in.corpus = meta["corpus"].get<std::string>();
   std::vector<int64_t> seeds;
   if (meta.contains("seeds") && meta["seeds"].is_array()) {
-    for (const auto& s : meta["seeds"]) seeds.push_back(s.get<int64_t>());
+    for (const auto& s : meta["seeds"]) seeds.push_back(seed_number(s, meta_path, run_dir, true));
   } else {
     input_error(meta_path, ": missing \"seeds\" array");
   }

@@ -104,6 +104,7 @@ CorpusOptions corpus_options(const BuildLabelsOptions& o) {
   c.text_column = o.text_column;
   c.label_column = o.label_column;
   c.on_bad_row = o.on_bad_row;
+  c.max_doc_bytes = o.max_doc_bytes;
   return c;
 }
 
@@ -283,6 +284,7 @@ void BuildLabelsOptions::validate() const {
   if (batch_tokens <= 0) usage_error("--batch-tokens must be > 0 (got ", batch_tokens, ")");
   if (max_tokens < 0) usage_error("--max-tokens must be >= 0 (got ", max_tokens, ")");
   if (chunk_size <= 0) usage_error("--chunk-size must be > 0 (got ", chunk_size, ")");
+  if (max_doc_bytes <= 0) usage_error("--max-doc-bytes must be > 0 (got ", max_doc_bytes, ")");
   if (hidden_dtype != "float32" && hidden_dtype != "bfloat16")
     usage_error("--hidden-dtype must be float32 or bfloat16 (got '", hidden_dtype, "')");
   parse_layers(layers, -1);
@@ -328,6 +330,7 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
     vo.text_column = o.text_column;
     vo.label_column = o.label_column;
     vo.on_bad_row = o.on_bad_row;
+    vo.max_doc_bytes = o.max_doc_bytes;
     // build_vocab writes a vocab.json; keep it out of --out until the store exists (saved there below).
     vo.out = (std::filesystem::temp_directory_path() / ("ntm-vocab-" + std::to_string(::getpid()) + ".json")).string();
     vocab = build_vocab(vo).vocab;

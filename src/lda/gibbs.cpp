@@ -7,6 +7,7 @@
 #include "ntm/error.h"
 #include "rng.h"
 #include "sparse_sweep.h"
+#include "ntm/util/signals.h"
 
 namespace ntm::lda {
 namespace {
@@ -96,6 +97,7 @@ GibbsResult train_gibbs(const SparseCorpus& c, const GibbsOptions& o, const Swee
   std::vector<WordTopicCounts> local_wk(threads);
   std::vector<std::vector<int32_t>> local_k(threads);
   for (int sweep = 1; sweep <= o.iterations; ++sweep) {
+    throw_if_stop_requested("train (lda, Gibbs sweep " + std::to_string(sweep) + ")");
     auto work = [&](int t) {
       const Block& b = blocks[t];
       WordTopicCounts& wk = local_wk[t];

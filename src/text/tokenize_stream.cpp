@@ -31,7 +31,7 @@ TokenizeStats tokenize_stream(const Tokenizer& tok, std::istream& in, std::ostre
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
       input_error(input_name, ":", st.lines, ": expected one JSON string per line (", e.what(), ")");
     }
     if (!j.is_string())

@@ -25,7 +25,7 @@ void TrainOptions::validate() const {
   find_model(model);
   if (labels.empty()) usage_error("--labels is required (a label store written by ntm build-labels)");
   if (out.empty()) usage_error("--out is required (the run directory to write)");
-  if (num_topics < 1) usage_error("--num-topics must be >= 1 (got ", num_topics, ")");
+  if (num_topics < 1) usage_error("--num-topics (num_topics) must be >= 1 (got ", num_topics, ")");
   if (seeds.empty()) usage_error("--seeds must list at least one seed, e.g. --seeds 0,1,2,3,4");
   std::set<int64_t> unique(seeds.begin(), seeds.end());
   if (unique.size() != seeds.size()) usage_error("--seeds lists a seed twice");
@@ -52,7 +52,7 @@ void TrainOptions::validate() const {
   if (topk < 0) usage_error("--topk must be >= 0 (0 = use --sparsity-ratio)");
   if (top_n < 1) usage_error("--top-n must be >= 1");
   if (theta != "sample" && theta != "mean") usage_error("--theta: use sample (reference) or mean (softmax(mu))");
-  if (theta_samples < 1) usage_error("--theta-samples must be >= 1");
+  if (theta_samples < 1 || theta_samples > 10000) usage_error("--theta-samples must be in [1, 10000] (got ", theta_samples, ")");
   if (eval_batch_size < 1) usage_error("--eval-batch-size must be >= 1");
   if (!(weight_decay >= 0)) usage_error("--weight-decay must be >= 0 (got ", weight_decay, ")");
   if (theta_chunk < 0) usage_error("--theta-chunk must be >= 0 (0 = the whole corpus in one transport plan)");
@@ -103,13 +103,49 @@ std::string config_identity(const TrainOptions& o, const labels::StoreMeta& meta
   return sha256_hex(j.dump());
 }
 
+// The training options recorded in a run's meta.json, checked like a --config file (types, then
+// validate()); keys this version does not know are ignored.
+TrainOptions recorded_options(const json& config, const std::string& where) {
+  if (!config.is_object()) input_error(where, ": must be a JSON object, got ", json_type_name(config));
+  json base = json(TrainOptions{});
+  json known = json::object();
+  for (auto it = config.begin(); it != config.end(); ++it)
+    if (base.contains(it.key())) known[it.key()] = it.value();
+  merge_config(base, known, where);
+  TrainOptions o = base.get<TrainOptions>();
+  o.validate();
+  return o;
+}
+
+// The model is built from the recorded config before its weights are checked against it; refuse a
+// config whose layers could not possibly be stored in model.safetensors, so a corrupted or hostile
+// meta.json cannot make ntm allocate terabytes. Every model stores a [K, H_last] (or [K, V]) and an
+// [H_i, H_i+1] weight, so each product is bounded by the number of stored values.
+void check_model_fits(const TrainOptions& o, int64_t V, int64_t H, const st::File& f) {
+  int64_t stored = 0;
+  for (const auto& t : f.tensors()) stored += t.numel();
+  auto fits = [&](int64_t a, int64_t b) { return a <= stored && b <= stored && a * b <= stored; };
+  bool ok = fits(o.num_topics, 1) && fits(V, 1) && fits(H, 1);
+  if (o.model != "lda") {
+    int64_t prev = 1;
+    for (auto h : o.hidden_sizes) ok = ok && fits(prev, h), prev = h;
+    ok = ok && fits(prev, o.num_topics);
+  } else {
+    ok = ok && fits(o.num_topics, V);
+  }
+  if (!ok)
+    input_error(f.path(), ": holds ", stored, " values, too few for the model its meta.json describes (num_topics ",
+                o.num_topics, ", hidden_sizes ", json(o.hidden_sizes).dump(), ", V ", V,
+                "); the run directory is damaged or from another run");
+}
+
 uint64_t noise_seed(int64_t seed) { return static_cast<uint64_t>(seed) ^ 0x5DEECE66DULL; }
 
 bool seed_complete(const std::string& dir) {
   const std::string m = path_join(dir, "meta.json");
   if (!path_exists(m)) return false;
   json j = load_json_file(m);
-  return j.value("complete", false);
+  return json_get_or<bool>(j, "complete", false, m);
 }
 
 }  // namespace
@@ -122,8 +158,15 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
   const ModelInputs inputs = entry.inputs(opts);
   TrainData data = make_train_data(reader.read_all(), inputs, teacher_spec(opts, inputs), opts.labels);
   if (data.vocab_size == 0) data.vocab_size = meta.vocab_size();
+  if (data.vocab_size < 1)
+    input_error(opts.labels, ": the label store has an empty vocabulary (V = 0); rebuild it with ntm build-labels "
+                "--vocab-size N (N > 0) or a non-empty --vocab");
   if (opts.top_n > data.vocab_size)
     usage_error("--top-n ", opts.top_n, " is larger than the vocabulary (", data.vocab_size, " words)");
+  if (opts.num_topics > data.num_docs)
+    usage_error("--num-topics (num_topics) ", opts.num_topics, " is larger than the number of documents (", data.num_docs,
+                data.dropped_empty ? " after dropping documents with an empty BoW" : "", ") in ", opts.labels,
+                "; use at most ", data.num_docs, " topics");
   ModelShape shape{data.vocab_size, meta.hidden_size};
   json word_embeddings;  // null for models without word embeddings
   if (inputs.word_embeddings) word_embeddings = resolve_word_embeddings(opts, reader, shape);
@@ -177,11 +220,11 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
 void run_infer(const InferOptions& opts, const std::string& device_spec, uint64_t seed) {
   const std::string meta_path = path_join(opts.run, "meta.json");
   json run_meta = load_json_file(meta_path);
-  if (run_meta.value("format", "") != "ntm-run")
+  if (json_get_or<std::string>(run_meta, "format", "", meta_path) != "ntm-run")
     input_error(meta_path, ": not the meta.json of an ntm training seed (format \"ntm-run\"); pass --run runs/x/seed-S");
-  if (!run_meta.value("complete", false))
+  if (!json_get_or<bool>(run_meta, "complete", false, meta_path))
     input_error(meta_path, ": this seed did not finish training; finish it with ntm train --resume");
-  TrainOptions topts = json_get<json>(run_meta, "config", meta_path).get<TrainOptions>();
+  TrainOptions topts = recorded_options(json_get<json>(run_meta, "config", meta_path), meta_path + ": config");
   const ModelEntry& entry = find_model(topts.model);
   const json trained = json_get<json>(run_meta, "labels", meta_path);
   const c10::Device device = resolve_device(device_spec);
@@ -199,13 +242,14 @@ void run_infer(const InferOptions& opts, const std::string& device_spec, uint64_
                 "; use a label store made with the same LM");
   TrainData data = make_train_data(reader.read_all(), inputs, teacher_spec(topts, inputs), opts.labels);
   if (data.vocab_size == 0) data.vocab_size = meta.vocab_size();
+  const std::string model_path = path_join(opts.run, "model.safetensors");
+  auto f = st::File::open(model_path);
+  check_model_fits(topts, data.vocab_size, want_hidden, *f);
   ModelShape shape{data.vocab_size, want_hidden};
   // The word embeddings are part of the saved state; only their width is needed to build the model.
   if (run_meta.contains("word_embeddings") && run_meta["word_embeddings"].is_object())
     shape.embedding_size = run_meta["word_embeddings"].value("size", int64_t{0});
   auto model = entry.make(topts, shape);
-  const std::string model_path = path_join(opts.run, "model.safetensors");
-  auto f = st::File::open(model_path);
   NamedTensors state;
   for (const auto& name : f->names()) state.emplace_back(name, f->tensor(name));
   model->load_state(state, model_path);

@@ -6,12 +6,16 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <chrono>
 #include <cmath>
+#include <csignal>
+#include <cstdlib>
 #include <sstream>
+#include <thread>
 
 #include "ntm/error.h"
 #include "ntm/io/safetensors.h"
 #include "ntm/topic/adam.h"
 #include "ntm/util/fs.h"
+#include "ntm/util/signals.h"
 
 namespace ntm::topic {
 namespace {
@@ -80,14 +84,58 @@ bool load_checkpoint(const std::string& path, TopicModel& model, Adam& adam, at:
     if (name.rfind("model.", 0) == 0) model_state.emplace_back(name.substr(6), f->tensor(name));
     if (name.rfind("adam.", 0) == 0) adam_state.emplace_back(name.substr(5), f->tensor(name));
   }
+  // The metadata is text: parse it as JSON and check the types (a damaged checkpoint is an input
+  // error naming the key, never an exception from std::stoll or nlohmann).
+  auto meta_json = [&](const char* key, const char* fallback) {
+    auto j = nlohmann::json::parse(f->metadata(key, fallback), nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) input_error(path, ": metadata '", key, "' is not valid; the checkpoint is damaged, rerun without --resume");
+    return j;
+  };
+  auto meta_count = [&](const char* key) {
+    auto j = meta_json(key, "0");
+    if (!j.is_number_integer() || j.get<int64_t>() < 0)
+      input_error(path, ": metadata '", key, "' must be a non-negative integer; the checkpoint is damaged, rerun without --resume");
+    return j.get<int64_t>();
+  };
   model.load_state(model_state, path);
-  adam.load_state(adam_state, std::stoll(f->metadata("adam_steps", "0")), path);
-  shuffle.set_state(f->tensor("rng.shuffle").clone());
-  noise.set_state(f->tensor("rng.noise").clone());
-  so_far.epochs = std::stoll(f->metadata("epoch", "0"));
-  so_far.final_loss = nlohmann::json::parse(f->metadata("final_loss", "0")).get<double>();
-  for (auto& m : nlohmann::json::parse(f->metadata("metrics", "[]"))) so_far.metrics.push_back(m);
+  adam.load_state(adam_state, meta_count("adam_steps"), path);
+  try {
+    shuffle.set_state(f->tensor("rng.shuffle").clone());
+    noise.set_state(f->tensor("rng.noise").clone());
+  } catch (const c10::Error&) {
+    input_error(path, ": the random generator states rng.shuffle / rng.noise are damaged; rerun without --resume");
+  }
+  so_far.epochs = meta_count("epoch");
+  auto loss = meta_json("final_loss", "0");
+  auto metrics = meta_json("metrics", "[]");
+  if (!loss.is_number() || !metrics.is_array())
+    input_error(path, ": metadata final_loss / metrics have the wrong type; the checkpoint is damaged, rerun without --resume");
+  so_far.final_loss = loss.get<double>();
+  for (auto& m : metrics) so_far.metrics.push_back(m);
   return true;
+}
+
+// SIGINT/SIGTERM (ntm/util/signals.h): the batch in progress is abandoned; the checkpoint of the
+// last finished epoch stays, so --resume reproduces the uninterrupted run exactly.
+void stop_if_requested(const SeedTraining& run, int64_t epochs_done) {
+  if (!stop_requested()) return;
+  const int sig = stop_signal();
+  std::ostringstream m;
+  m << "train: stopped by " << (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal") << " in seed "
+    << run.seed << " after " << epochs_done << " finished epoch(s)";
+  if (epochs_done > 0) m << " (checkpoint " << path_join(run.dir, kCheckpoint) << ")";
+  m << "; rerun the same command with --resume to continue";
+  throw Interrupted(sig, m.str());
+}
+
+// Test hook: NTM_FAULT_EPOCH_DELAY_MS=N sleeps N ms after each epoch's checkpoint, so that a test
+// can signal a real training process mid-run. Returns early on a stop request.
+void fault_epoch_delay() {
+  static const long ms = [] {
+    const char* e = std::getenv("NTM_FAULT_EPOCH_DELAY_MS");
+    return e ? std::strtol(e, nullptr, 10) : 0L;
+  }();
+  for (long t = 0; t < ms && !stop_requested(); t += 5) std::this_thread::sleep_for(std::chrono::milliseconds(5));
 }
 
 void write_metrics(const std::string& path, const std::vector<nlohmann::json>& metrics) {
@@ -140,6 +188,7 @@ TrainOutcome train_seed(TopicModel& model, const TrainData& data, const TrainOpt
     double loss_sum = 0.0;
     int64_t batch_index = 0;
     for (int64_t b = 0; b < D; b += batch_size, ++batch_index) {
+      stop_if_requested(run, epoch - 1);
       auto rows = perm.slice(0, b, std::min(D, b + batch_size));
       Batch batch = stager.gather(data, rows, run.device);
       adam.zero_grad();
@@ -173,7 +222,9 @@ TrainOutcome train_seed(TopicModel& model, const TrainData& data, const TrainOpt
                  rec["docs_per_s"].get<double>());
     save_checkpoint(ckpt, model, adam, shuffle_gen, noise_gen, run.identity, out);
     write_metrics(metrics_path, out.metrics);
+    fault_epoch_delay();
   }
+  stop_if_requested(run, out.epochs);
   if (opts.epochs == 0 || out.metrics.empty()) write_metrics(metrics_path, out.metrics);
   return out;
 }
@@ -189,6 +240,7 @@ at::Tensor compute_theta(TopicModel& model, const TrainData& data, ThetaMode mod
   BatchStager stager;
   for (int64_t s = 0; s < passes; ++s) {
     for (int64_t b = 0; b < D; b += batch_size) {
+      throw_if_stop_requested("train/infer (computing theta)");
       const int64_t e = std::min(D, b + batch_size);
       auto rows = torch::arange(b, e, torch::kInt64);
       Batch batch = stager.gather(data, rows, device);

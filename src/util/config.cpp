@@ -3,6 +3,8 @@
 #include "ntm/error.h"
 #include "ntm/util/fs.h"
 
+#include <cstdint>
+
 namespace ntm {
 
 std::string json_type_name(const json& j) {
@@ -30,6 +32,8 @@ json load_json_file(const std::string& path) {
       if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
     }
     input_error(path, ":", line, ":", col, ": invalid JSON (", e.what(), ")");
+  } catch (const json::exception& e) {  // e.g. out_of_range 406: a number literal that overflows
+    input_error(path, ": invalid JSON (", e.what(), ")");
   }
 }
 
@@ -38,13 +42,23 @@ bool compatible(const json& def, const json& val) {
   if (def.is_null()) return true;  // optional value: anything goes, validated later
   if (def.is_number_float()) return val.is_number();
   if (def.is_number_integer() || def.is_number_unsigned()) {
-    if (val.is_number_integer() || val.is_number_unsigned()) return true;
-    // 3.0 is accepted for an integer option, 3.5 is not.
-    return val.is_number_float() && val.get<double>() == static_cast<double>(static_cast<long long>(val.get<double>()));
+    if (val.is_number_integer()) return true;
+    if (val.is_number_unsigned()) return val.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX);
+    if (!val.is_number_float()) return false;
+    // 3.0 is accepted for an integer option, 3.5 is not (nor 1e300: the cast would overflow).
+    const double d = val.get<double>();
+    return d >= -9.2e18 && d <= 9.2e18 && d == static_cast<double>(static_cast<long long>(d));
   }
   if (def.is_boolean()) return val.is_boolean();
   if (def.is_string()) return val.is_string();
-  if (def.is_array()) return val.is_array();
+  if (def.is_array()) {
+    if (!val.is_array()) return false;
+    // Elements must match the default's element type (seeds: integers, not strings).
+    if (!def.empty())
+      for (const auto& e : val)
+        if (!compatible(def[0], e)) return false;
+    return true;
+  }
   if (def.is_object()) return val.is_object();
   return false;
 }

@@ -8,8 +8,12 @@
 #include "ntm/data/vocab.h"
 #include "ntm/data/words.h"
 #include "ntm/error.h"
+#include "ntm/eval/evaluate.h"
+#include "ntm/io/safetensors.h"
 #include "ntm/labels/label_store.h"
+#include "ntm/util/config.h"
 #include "ntm/text/tokenizer.h"
+#include "ntm/topic/train_options.h"
 #include "ntm/util/hash.h"
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +28,48 @@
 #endif
 
 namespace ntm::fuzz {
+
+// Fuzzes the safetensors header parser and, for inputs that parse, tensor access.
+inline void run_safetensors(const uint8_t* data, size_t size) {
+  try {
+    ntm::st::Header h = ntm::st::parse_header(data, size, "fuzz.safetensors");
+    // Every accepted tensor must lie inside the buffer.
+    for (const auto& t : h.tensors) {
+      if (h.data_start + t.end > size) __builtin_trap();
+      volatile uint8_t sink = 0;
+      for (uint64_t i = t.begin; i < t.end && i < t.begin + 64; ++i) sink ^= data[h.data_start + i];
+      (void)sink;
+    }
+  } catch (const ntm::Error&) {
+  }
+}
+
+// Fuzzes the option loader as --config uses it: a JSON document merged over the defaults of the
+// train and eval option structs, converted to the struct and validated. Only ntm::Error may come
+// out for valid JSON (a json::exception from the conversion would be an internal error).
+template <typename Options>
+void load_options(const ntm::json& j) {
+  try {
+    ntm::json base = ntm::json(Options{});
+    ntm::merge_config(base, j, "fuzz.json");
+    Options o = base.template get<Options>();
+    o.validate();
+  } catch (const ntm::Error&) {
+  }
+}
+inline void run_config(const uint8_t* data, size_t size) {
+  ntm::json j = ntm::json::parse(reinterpret_cast<const char*>(data), reinterpret_cast<const char*>(data) + size,
+                                 nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return;
+  ntm::json defaults = {{"num_topics", 50}, {"lr", 0.002}, {"model", "dsl-prodlda"}, {"seeds", {0, 1}},
+                        {"flag", false}, {"nested", {{"a", 1}, {"b", "x"}}}};
+  try {
+    ntm::merge_config(defaults, j, "fuzz.json");
+  } catch (const ntm::Error&) {
+  }
+  load_options<ntm::topic::TrainOptions>(j);
+  load_options<ntm::eval::EvalOptions>(j);
+}
 
 // Fuzzes tokenizer.json loading (parse_hf_tokenizer_json) and, when it loads, encode/decode of a
 // few fixed texts.

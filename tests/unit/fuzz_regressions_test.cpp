@@ -6,6 +6,7 @@
 #include <string>
 
 #include "catch.h"
+#include "fuzz/fuzz_run_dir_target.h"
 #include "fuzz/fuzz_targets.h"
 #include "ntm/util/fs.h"
 #include "test_util.h"
@@ -17,8 +18,16 @@ TEST_CASE("fuzz crashers replay cleanly through their harness bodies", "[unit][r
   const std::map<std::string, Body> bodies = {
       {"fuzz_tokenizer_json", ntm::fuzz::run_tokenizer_json}, {"fuzz_tokenizer_encode", ntm::fuzz::run_tokenizer_encode},
       {"fuzz_corpus", ntm::fuzz::run_corpus},                 {"fuzz_words", ntm::fuzz::run_words},
-      {"fuzz_vocab", ntm::fuzz::run_vocab},                   {"fuzz_label_store", ntm::fuzz::run_label_store}};
+      {"fuzz_vocab", ntm::fuzz::run_vocab},                   {"fuzz_label_store", ntm::fuzz::run_label_store},
+      {"fuzz_safetensors", ntm::fuzz::run_safetensors},       {"fuzz_config", ntm::fuzz::run_config},
+      {"fuzz_run_dir", ntm::fuzz::run_run_dir}};
   const fs::path root = ntm::test::source_path("tests/fuzz/regressions");
+  // Every folder must belong to a harness listed above, so no crasher is silently skipped.
+  for (const auto& e : fs::directory_iterator(root)) {
+    if (!e.is_directory()) continue;
+    INFO(e.path().string());
+    CHECK(bodies.count(e.path().filename().string()) == 1);
+  }
   int replayed = 0;
   for (const auto& [name, body] : bodies) {
     if (!fs::is_directory(root / name)) continue;
@@ -36,6 +45,11 @@ TEST_CASE("fuzz crashers replay cleanly through their harness bodies", "[unit][r
     ntm::fuzz::run_vocab(reinterpret_cast<const uint8_t*>(s.data()), s.size());
     ntm::fuzz::run_tokenizer_json(reinterpret_cast<const uint8_t*>(s.data()), s.size());
     ntm::fuzz::run_label_store(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+    ntm::fuzz::run_safetensors(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+    ntm::fuzz::run_config(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+    ntm::fuzz::run_run_dir(reinterpret_cast<const uint8_t*>(s.data()), s.size());
   }
+  std::error_code ec;
+  fs::remove_all(ntm::fuzz::scratch_dir(), ec);
   SUCCEED("replayed " << replayed << " crasher(s)");
 }

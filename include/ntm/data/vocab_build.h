@@ -31,12 +31,13 @@ struct VocabBuildOptions {
   std::string on_bad_row = "error";    // error | skip
   std::string quoting = "auto";        // TSV: auto | csv | none
   std::string vocab;                   // optional: adopt this word list (and order) instead of building
+  int64_t max_doc_bytes = int64_t{64} << 20;  // refuse a document longer than this (file:line error)
 
   void validate() const;
   CorpusOptions corpus_options() const;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VocabBuildOptions, corpus, size, out, format, text_column,
-                                                label_column, on_bad_row, quoting, vocab)
+                                                label_column, on_bad_row, quoting, vocab, max_doc_bytes)
 
 struct VocabBuildReport {
   Vocab vocab;

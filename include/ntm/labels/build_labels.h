@@ -33,12 +33,14 @@ struct BuildLabelsOptions {
   std::string text_column = "text";
   std::string label_column = "label";
   std::string on_bad_row = "error";   // error | skip
+  int64_t max_doc_bytes = int64_t{64} << 20;  // refuse a document longer than this (file:line error)
 
   void validate() const;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BuildLabelsOptions, corpus, model, out, vocab, vocab_size, prompt,
                                                 batch_tokens, max_tokens, dtype, hidden_dtype, layers, shard, resume,
-                                                chunk_size, format, text_column, label_column, on_bad_row)
+                                                chunk_size, format, text_column, label_column, on_bad_row,
+                                                max_doc_bytes)
 
 struct BuildLabelsReport {
   int64_t num_docs = 0;        // documents written by this run (this shard)

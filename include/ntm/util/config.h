@@ -28,6 +28,11 @@ std::string json_type_name(const json& j);
 template <typename T>
 T json_get(const json& j, const std::string& key, const std::string& where);
 
+// Like json_get, but returns `fallback` when `j` is not an object or has no `key` (a present key
+// of the wrong type is still an input error, never a json::exception).
+template <typename T>
+T json_get_or(const json& j, const std::string& key, const T& fallback, const std::string& where);
+
 }  // namespace ntm
 
 #include "ntm/error.h"
@@ -41,5 +46,10 @@ T json_get(const json& j, const std::string& key, const std::string& where) {
   } catch (const nlohmann::json::exception&) {
     input_error(where, ": key '", key, "' has the wrong type (", json_type_name(j.at(key)), ")");
   }
+}
+template <typename T>
+T json_get_or(const json& j, const std::string& key, const T& fallback, const std::string& where) {
+  if (!j.is_object() || !j.contains(key)) return fallback;
+  return json_get<T>(j, key, where);
 }
 }  // namespace ntm
