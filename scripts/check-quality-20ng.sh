@@ -13,7 +13,12 @@
 # every model lands in a plausible range and the known ordering of TD holds.
 #
 #   scripts/check-quality-20ng.sh [DATA_DIR]     (default: $NTM_DATA_DIR or ../shared/data)
-# Environment: MODELS (default: lda prodlda etm ecrtm fastopic), K (50), SEED (0), THREADS (2),
+# Embeddings: the store built here uses the bundled tiny LM, whose weights are random, so its hidden
+# states (FASTopic's document embeddings) and input embeddings (ETM/ECRTM word vectors) carry no
+# signal. By default (EMBEDDINGS=lsa) the hidden states are replaced by LSA document embeddings and
+# ETM/ECRTM get LSA word vectors (scripts/bench/lsa_store.py, scikit-learn); EMBEDDINGS=lm keeps
+# the tiny LM's. With a real checkpoint, build the store with it instead.
+# Environment: MODELS (default: lda prodlda etm ecrtm fastopic), K (50), SEED (0), THREADS (2), EMBEDDINGS,
 #   EPOCHS (override every neural model's epochs, e.g. 20 for a quick look), NTM_BIN, NTM_PYTHON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +28,15 @@ NTM=${NTM_BIN:-build/ntm}
 K=${K:-50} SEED=${SEED:-0} THREADS=${THREADS:-2}
 DIR=.assets/bench-20ng
 scripts/bench/ensure-20ng-store.sh "$DATA" "$DIR" "$NTM" "$PY"
+STORE=$DIR/labels
+vectors=()
+if [[ ${EMBEDDINGS:-lsa} == lsa ]]; then
+  if ! "$NTM" check-labels "$DIR/labels-lsa" >/dev/null 2>&1 || [[ ! -f $DIR/lsa-vectors.txt ]]; then
+    $PY scripts/bench/lsa_store.py "$DIR/labels" "$DIR/labels-lsa" "$DIR/lsa-vectors.txt" >&2
+  fi
+  STORE=$DIR/labels-lsa
+  vectors=(--word-vectors "$DIR/lsa-vectors.txt")
+fi
 MODELS=${MODELS:-"lda prodlda etm ecrtm fastopic"}
 printf '| %-9s | %8s | %7s | %7s | %6s | %6s |\n' model seconds NPMI C_V TD I-RBO
 printf '|%s|\n' "-----------|----------|---------|---------|--------|--------"
@@ -32,8 +46,9 @@ for m in $MODELS; do
   rm -rf "$run" "$ev"
   extra=()
   [[ -n ${EPOCHS:-} && $m != lda ]] && extra=(--epochs "$EPOCHS")
+  [[ $m == etm || $m == ecrtm ]] && extra+=("${vectors[@]}")
   t0=$(date +%s.%N)
-  "$NTM" --log-level warn --threads "$THREADS" train --config "configs/$m.json" --labels "$DIR/labels" --out "$run" \
+  "$NTM" --log-level warn --threads "$THREADS" train --config "configs/$m.json" --labels "$STORE" --out "$run" \
     --num-topics "$K" --seeds "$SEED" "${extra[@]}" >/dev/null
   t1=$(date +%s.%N)
   "$NTM" --log-level warn eval --run "$run" --corpus "$DIR/20ng.jsonl" --metrics diversity,c_npmi,c_v --out "$ev" >/dev/null
@@ -46,5 +61,6 @@ print(f"| {sys.argv[2]:<9} | {float(sys.argv[4]) - float(sys.argv[3]):8.1f} | {g
 PY
 done
 echo
+echo "embeddings: ${EMBEDDINGS:-lsa} (store $STORE)"
 echo "20 Newsgroups (train + test, 18,846 documents; empty-BoW documents dropped by the BoW models), 2,000-word vocabulary, K=$K, seed $SEED"
 echo "seconds: the whole ntm train process on $THREADS thread(s); load average $(cut -d' ' -f1-3 /proc/loadavg)"
