@@ -10,14 +10,11 @@ decay 0.5, offset 1.0, gamma_threshold 1e-3, random_state = seed, empty-BoW docu
 charged to gensim's time.) Writes the top-15 words of each topic, one topic per line, and prints
 one JSON line: seconds and cpu_seconds (training only; CPU time of all threads), documents, tokens, passes.
 """
-import argparse, importlib.util, json, os, sys, time
+import argparse, json, os, sys, time
 
 from gensim.models import LdaModel
 
-here = os.path.dirname(os.path.abspath(__file__))
-spec = importlib.util.spec_from_file_location("rls", os.path.join(here, "..", "read-label-store.py"))
-rls = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(rls)
+from label_store import rls
 
 ap = argparse.ArgumentParser()
 ap.add_argument("store")

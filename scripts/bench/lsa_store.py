@@ -11,17 +11,14 @@ document embeddings = the SVD projection, word vectors = the SVD components (one
 The copy keeps everything else (soft labels, BoW, labels); meta.json gets the new hidden_size,
 the chunks' new sha256/bytes and a note in extra.
 """
-import argparse, hashlib, importlib.util, json, os, shutil, struct
+import argparse, hashlib, json, os, shutil, struct
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfTransformer
 
-here = os.path.dirname(os.path.abspath(__file__))
-spec = importlib.util.spec_from_file_location("rls", os.path.join(here, "..", "read-label-store.py"))
-rls = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(rls)
+from label_store import rls
 
 ap = argparse.ArgumentParser()
 ap.add_argument("store")
