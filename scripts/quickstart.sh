@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 
-if [[ ! -x build/ntm ]]; then scripts/setup.sh; else NTM_SKIP_APT=1 scripts/setup.sh >/dev/null; fi
+# Only the ntm binary is needed here (about half of a full build; scripts/test.sh builds the tests).
+if [[ ! -x build/ntm ]]; then NTM_TARGETS=ntm scripts/setup.sh; else NTM_SKIP_APT=1 NTM_TARGETS=ntm scripts/setup.sh >/dev/null; fi
 NTM=build/ntm
 CORPUS=${NTM_CORPUS:-data/samples/brown_passages.tsv}
 MODEL=${NTM_MODEL:-data/tiny-lm}

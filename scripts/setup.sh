@@ -31,5 +31,6 @@ JOBS=${NTM_JOBS:-$(nproc)}
 if [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
   cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release ${NTM_CMAKE_ARGS:-}
 fi
-cmake --build "$BUILD_DIR" -j "$JOBS"
+# NTM_TARGETS limits the build (quickstart builds only the ntm binary; test.sh builds the rest).
+cmake --build "$BUILD_DIR" -j "$JOBS" ${NTM_TARGETS:+--target $NTM_TARGETS}
 echo "setup: built $BUILD_DIR/ntm"
