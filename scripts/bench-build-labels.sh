@@ -66,15 +66,7 @@ N_GPU=${NTM_BENCH_GPU_DOCS:-2000} N_B1=${NTM_BENCH_BATCH1_DOCS:-200}
 head -n "$N_GPU" "$DIR/20ng.jsonl" > "$DIR/gpu.jsonl"
 head -n "$N_B1" "$DIR/20ng.jsonl" > "$DIR/gpu-b1.jsonl"
 gpu_name=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
-peak_mem() {  # peak device memory above idle while a command runs (GiB, nvidia-smi every 100 ms)
-  local base log=$1; shift
-  base=$(nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits | head -1)
-  ( while sleep 0.1; do nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits | head -1; done ) >"$log.mem" &
-  local poll=$!
-  "$@" >"$log" 2>&1 || { kill $poll; tail -20 "$log" >&2; return 1; }
-  kill $poll; wait $poll 2>/dev/null || true
-  sort -n "$log.mem" | tail -1 | awk -v b="$base" '{printf "%.1f", ($1 - b) / 1024}'
-}
+source scripts/bench/gpu_peak_mem.sh
 rm -rf "$DIR/gpu-labels" "$DIR/gpu-warm"
 "$NTM" --device cuda build-labels --corpus "$DIR/gpu-b1.jsonl" --model "$MODEL" --vocab-size 2000 --out "$DIR/gpu-warm" >/dev/null 2>&1
 ntm_mem=$(peak_mem "$DIR/gpu.log" "$NTM" --device cuda build-labels --corpus "$DIR/gpu.jsonl" --model "$MODEL" \

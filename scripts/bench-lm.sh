@@ -75,16 +75,7 @@ N_GPU=${NTM_BENCH_GPU_PROMPTS:-2048}
 $PY scripts/lm/make_prompts.py "$DIR/gpu.jsonl" "$N_GPU" --seed 2 >&2
 gpu_name=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
 
-# Peak device memory of a command: nvidia-smi polled every 100 ms, minus the idle baseline (MiB).
-peak_mem() {
-  local base log=$1; shift
-  base=$(nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits | head -1)
-  ( while sleep 0.1; do nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits | head -1; done ) >"$log.mem" &
-  local poll=$!
-  "$@" >"$log" 2>&1 || { kill $poll; cat "$log" >&2; return 1; }
-  kill $poll; wait $poll 2>/dev/null || true
-  sort -n "$log.mem" | tail -1 | awk -v b="$base" '{printf "%.1f", ($1 - b) / 1024}'
-}
+source scripts/bench/gpu_peak_mem.sh
 
 echo "bench-lm: ntm on $gpu_name, $N_GPU prompts" >&2
 # One warm-up run so that both sides are measured with warm page cache / CUDA context.

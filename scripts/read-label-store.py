@@ -27,7 +27,21 @@ DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "I64": "<i8", "I32": "<i4", 
 def read_safetensors(path):
     """Returns ({name: numpy array}, metadata dict) for one safetensors file."""
     with open(path, "rb") as f:
+        return parse_safetensors(f.read())
+
+
+def read_verified(directory, entry, what):
+    """read_safetensors of the file a meta.json entry names, after checking its sha256 (one read)."""
+    path = os.path.join(directory, os.path.basename(entry["file"]))
+    with open(path, "rb") as f:
         data = f.read()
+    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        raise ValueError(f"{path}: sha256 does not match meta.json (corrupted {what})")
+    return path, parse_safetensors(data)[0]
+
+
+def parse_safetensors(data):
+    """({name: numpy array}, metadata dict) from the bytes of a safetensors file."""
     (n,) = struct.unpack("<Q", data[:8])
     header = json.loads(data[8:8 + n])
     base = 8 + n
@@ -58,12 +72,7 @@ def load_store(directory):
     parts = {}
     nnz = 0
     for entry in meta["chunks"]:
-        path = os.path.join(directory, os.path.basename(entry["file"]))
-        with open(path, "rb") as f:
-            digest = hashlib.sha256(f.read()).hexdigest()
-        if digest != entry["sha256"]:
-            raise ValueError(f"{path}: sha256 does not match meta.json (corrupted chunk)")
-        tensors, _ = read_safetensors(path)
+        _, tensors = read_verified(directory, entry, "chunk")
         tensors["bow_indptr"] = tensors["bow_indptr"][1:] + nnz
         nnz = int(tensors["bow_indptr"][-1]) if len(tensors["bow_indptr"]) else nnz
         for name, arr in tensors.items():
@@ -75,12 +84,7 @@ def load_store(directory):
         store["layer_hidden"] = store["layer_hidden"].astype(np.float32)
     we = meta.get("word_embeddings")
     if we:  # optional: the LM's input embeddings of the vocabulary words, [V, E] float32
-        path = os.path.join(directory, os.path.basename(we["file"]))
-        with open(path, "rb") as f:
-            digest = hashlib.sha256(f.read()).hexdigest()
-        if digest != we["sha256"]:
-            raise ValueError(f"{path}: sha256 does not match meta.json (corrupted word embeddings)")
-        tensors, _ = read_safetensors(path)
+        path, tensors = read_verified(directory, we, "word embeddings")
         store["word_embeddings"] = tensors["word_embeddings"]
         if list(store["word_embeddings"].shape) != list(we["shape"]):
             raise ValueError(f"{path}: shape {list(store['word_embeddings'].shape)} differs from meta.json {we['shape']}")
