@@ -55,6 +55,7 @@ class EcrtmModel : public TopicModel {
   void to(c10::Device device) override { net_->to(device); }
   void set_training(bool on) override { net_->train(on); }
   at::Tensor loss(const Batch& batch, at::Generator& gen) override;
+  bool loss_is_batch_mean() const override { return true; }
   at::Tensor theta(const Batch& batch, ThetaMode mode, at::Generator& gen) override;
   at::Tensor topic_word() override;
   NamedTensors named_parameters() override;

@@ -57,6 +57,7 @@ class FastopicModel : public TopicModel {
     return net_->cfg.dsl ? net_->cfg.theta_chunk : 4096;
   }
   at::Tensor loss(const Batch& batch, at::Generator& gen) override;
+  bool loss_is_batch_mean() const override { return true; }
   at::Tensor theta(const Batch& batch, ThetaMode mode, at::Generator& gen) override;
   at::Tensor topic_word() override;  // β = K·P_TW [K, V]
   NamedTensors named_parameters() override;

@@ -208,7 +208,8 @@ TrainOutcome train_seed(TopicModel& model, const TrainData& data, const TrainOpt
       last_finite_batch = batch_index + 1;
       loss.backward();
       adam.step();
-      loss_sum += value;
+      // Per-document epoch loss: a batch-mean loss counts once per document of its batch.
+      loss_sum += model.loss_is_batch_mean() ? value * static_cast<double>(rows.size(0)) : value;
     }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out.epochs = epoch;

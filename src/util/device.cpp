@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <thread>
@@ -37,13 +39,24 @@ c10::Device resolve_device(const std::string& spec) {
   usage_error("--device: unknown device '", spec, "' (use auto, cpu, cuda or cuda:N)");
 }
 
+void set_blas_threads(int threads) {
+  // libtorch's set_num_threads sizes OpenMP (and MKL) only; OpenBLAS keeps one thread per core
+  // unless told otherwise, so --threads 1 would still run GEMMs on every core. Looked up at run
+  // time: the BLAS behind libtorch may be another one (MKL in the CUDA wheels), then nothing to do.
+  using SetThreads = void (*)(int);
+  if (auto fn = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) fn(threads);
+}
+
 void configure_runtime(int threads, uint64_t seed) {
   if (threads < 0) usage_error("--threads must be >= 0 (got ", threads, ")");
   // 0 = every core. Set it explicitly: some libtorch builds start with one intra-op thread, and
   // OMP_NUM_THREADS (when the user set it) is left in charge.
   if (threads == 0 && std::getenv("OMP_NUM_THREADS") == nullptr)
     threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (threads > 0) torch::set_num_threads(threads);
+  if (threads > 0) {
+    torch::set_num_threads(threads);
+    set_blas_threads(threads);
+  }
   torch::manual_seed(seed);
 }
 

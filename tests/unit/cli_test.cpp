@@ -36,3 +36,22 @@ TEST_CASE("explicit device cuda on a CPU-only libtorch is a clear error", "[e2e]
   CHECK(bad.exit_code == 2);
   CHECK(bad.output.find("unknown device 'tpu'") != std::string::npos);
 }
+
+TEST_CASE("tensor commands run with passive OpenMP waiting unless the user chose a policy", "[e2e][cli]") {
+  // libgomp prints its settings with OMP_DISPLAY_ENV=verbose; GOMP_SPINCOUNT 0 = passive waiting.
+  const std::string bin = std::string("'") + NTM_BINARY + "'";
+  auto train = ntm::test::run_command("env -u OMP_WAIT_POLICY OMP_DISPLAY_ENV=verbose " + bin + " train --help");
+  if (train.output.find("OPENMP DISPLAY ENVIRONMENT") == std::string::npos) {
+    WARN("this libtorch does not use libgomp; skipping");
+    return;
+  }
+  CHECK(train.exit_code == 0);
+  CHECK(train.output.find("GOMP_SPINCOUNT = '0'") != std::string::npos);
+  auto user = ntm::test::run_command("OMP_WAIT_POLICY=active OMP_DISPLAY_ENV=verbose " + bin + " train --help");
+  CHECK(user.output.find("OMP_WAIT_POLICY = 'ACTIVE'") != std::string::npos);
+  CHECK(user.output.find("GOMP_SPINCOUNT = '0'") == std::string::npos);
+  // Short commands do not pay for the re-exec.
+  auto version = ntm::test::run_command("env -u OMP_WAIT_POLICY OMP_DISPLAY_ENV=verbose " + bin + " --version");
+  CHECK(version.exit_code == 0);
+  CHECK(version.output.find("GOMP_SPINCOUNT = '0'") == std::string::npos);
+}

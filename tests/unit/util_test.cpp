@@ -1,8 +1,12 @@
+#include <dlfcn.h>
+#include <torch/torch.h>
+
 #include <fstream>
 
 #include "catch.h"
 #include "ntm/error.h"
 #include "ntm/util/config.h"
+#include "ntm/util/device.h"
 #include "ntm/util/fs.h"
 #include "ntm/util/hash.h"
 #include "test_util.h"
@@ -85,4 +89,18 @@ TEST_CASE("prepare_output_dir refuses a non-ntm directory", "[unit][fs]") {
   CHECK_THROWS_AS(ntm::prepare_output_dir(out, false), ntm::Error);
   CHECK_NOTHROW(ntm::prepare_output_dir(dir / "new/nested"));
   CHECK(ntm::is_directory(dir / "new/nested"));
+}
+
+TEST_CASE("--threads N sizes libtorch's OpenMP pool and OpenBLAS alike", "[unit][util]") {
+  using GetThreads = int (*)();
+  auto openblas = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  const int torch_before = torch::get_num_threads();
+  ntm::configure_runtime(1, 0);
+  CHECK(torch::get_num_threads() == 1);
+  if (openblas != nullptr) CHECK(openblas() == 1);
+  ntm::configure_runtime(2, 0);
+  CHECK(torch::get_num_threads() == 2);
+  if (openblas != nullptr) CHECK(openblas() == 2);
+  else WARN("libtorch's BLAS is not OpenBLAS here; only the OpenMP pool was checked");
+  ntm::configure_runtime(torch_before, 0);
 }

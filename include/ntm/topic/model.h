@@ -55,6 +55,9 @@ class TopicModel {
   virtual void set_training(bool on) = 0;
   // Loss of one batch with its autograd graph, reduced as the reference reduces it.
   virtual at::Tensor loss(const Batch& batch, at::Generator& gen) = 0;
+  // How loss() reduces over the batch: summed over documents (the ProdLDA family) or averaged
+  // (ETM, ECRTM, FASTopic). The epoch loss in metrics.jsonl is per document either way.
+  virtual bool loss_is_batch_mean() const { return false; }
   // θ [B, K] for a batch in eval mode: one sample (kSample) or softmax(mu) (kMean).
   virtual at::Tensor theta(const Batch& batch, ThetaMode mode, at::Generator& gen) = 0;
   // [K, V] matrix whose rows rank the topic words (ProdLDA family: raw decoder B).
