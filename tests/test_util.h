@@ -41,6 +41,13 @@ struct RunResult {
   std::string output;  // stdout + stderr
 };
 
+// `s` quoted for a POSIX shell command line.
+inline std::string q(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 // Runs a shell command line, capturing stdout + stderr.
 RunResult run_command(const std::string& shell_command);
 // Runs the ntm binary with the given argument string (shell syntax), capturing output.

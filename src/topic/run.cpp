@@ -141,11 +141,13 @@ void check_model_fits(const TrainOptions& o, int64_t V, int64_t H, const st::Fil
 
 uint64_t noise_seed(int64_t seed) { return static_cast<uint64_t>(seed) ^ 0x5DEECE66DULL; }
 
-bool seed_complete(const std::string& dir) {
+// A seed finished with the requested number of epochs. One finished with fewer continues from its
+// checkpoint (`--epochs 200 --resume` after a 100-epoch run); more is refused by the checkpoint.
+bool seed_complete(const std::string& dir, int64_t epochs) {
   const std::string m = path_join(dir, "meta.json");
   if (!path_exists(m)) return false;
   json j = load_json_file(m);
-  return json_get_or<bool>(j, "complete", false, m);
+  return json_get_or<bool>(j, "complete", false, m) && json_get_or<int64_t>(j, "epochs", -1, m) == epochs;
 }
 
 }  // namespace
@@ -180,7 +182,7 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
   for (int64_t seed : opts.seeds) {
     const std::string dir = path_join(opts.out, "seed-" + std::to_string(seed));
     make_dirs(dir);
-    if (resume && seed_complete(dir)) {
+    if (resume && seed_complete(dir, opts.epochs)) {
       spdlog::info("seed {}: already complete in {}, skipped", seed, dir);
       continue;
     }

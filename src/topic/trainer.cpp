@@ -4,17 +4,20 @@
 #include <torch/torch.h>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include "ntm/error.h"
 #include "ntm/io/safetensors.h"
 #include "ntm/topic/adam.h"
 #include "ntm/util/fs.h"
+#include "ntm/util/hash.h"
 #include "ntm/util/signals.h"
 
 namespace ntm::topic {
@@ -53,21 +56,43 @@ struct BatchStager {
   }
 };
 
+// A checkpoint's metadata: these keys and a "sha256" over them and every tensor (name, byte count
+// and bytes of each part, in name order). safetensors has no checksum, and a flipped bit would
+// otherwise let --resume continue silently from damaged values.
+using Parts = std::vector<std::pair<std::string, std::string_view>>;
+constexpr const char* kCheckpointKeys[] = {"format", "epoch", "adam_steps", "identity", "final_loss", "metrics"};
+
+std::string checkpoint_digest(Parts parts) {
+  std::sort(parts.begin(), parts.end());
+  Sha256 h;
+  for (const auto& [name, bytes] : parts) {
+    const uint64_t n = bytes.size();
+    h.update(name.data(), name.size() + 1);  // with its terminating NUL
+    h.update(&n, sizeof n);
+    h.update(bytes);
+  }
+  return h.hex_digest();
+}
+
 void save_checkpoint(const std::string& path, TopicModel& model, const Adam& adam, const at::Generator& shuffle,
                      const at::Generator& noise, const std::string& identity, const TrainOutcome& so_far) {
   std::vector<std::pair<std::string, at::Tensor>> ts;
-  for (auto& [n, t] : model.named_state()) ts.emplace_back("model." + n, t.detach().cpu());
-  for (auto& [n, t] : adam.state()) ts.emplace_back("adam." + n, t.detach().cpu());
-  ts.emplace_back("rng.shuffle", shuffle.get_state());
-  ts.emplace_back("rng.noise", noise.get_state());
-  nlohmann::json metrics = so_far.metrics;
-  st::save(path, ts,
-           {{"format", "ntm-train-checkpoint"},
-            {"epoch", std::to_string(so_far.epochs)},
-            {"adam_steps", std::to_string(adam.steps())},
-            {"identity", identity},
-            {"final_loss", nlohmann::json(so_far.final_loss).dump()},
-            {"metrics", metrics.dump()}});
+  for (auto& [n, t] : model.named_state()) ts.emplace_back("model." + n, t.detach().cpu().contiguous());
+  for (auto& [n, t] : adam.state()) ts.emplace_back("adam." + n, t.detach().cpu().contiguous());
+  ts.emplace_back("rng.shuffle", shuffle.get_state().contiguous());
+  ts.emplace_back("rng.noise", noise.get_state().contiguous());
+  std::vector<std::pair<std::string, std::string>> meta = {
+      {"format", "ntm-train-checkpoint"},
+      {"epoch", std::to_string(so_far.epochs)},
+      {"adam_steps", std::to_string(adam.steps())},
+      {"identity", identity},
+      {"final_loss", nlohmann::json(so_far.final_loss).dump()},
+      {"metrics", nlohmann::json(so_far.metrics).dump()}};
+  Parts parts;
+  for (const auto& [n, t] : ts) parts.emplace_back(n, std::string_view(static_cast<const char*>(t.data_ptr()), t.nbytes()));
+  for (const auto& [k, v] : meta) parts.emplace_back("__metadata__." + k, v);
+  meta.emplace_back("sha256", checkpoint_digest(std::move(parts)));
+  st::save(path, ts, meta);
 }
 
 // Returns true when a checkpoint was loaded.
@@ -79,6 +104,15 @@ bool load_checkpoint(const std::string& path, TopicModel& model, Adam& adam, at:
   if (f->metadata("identity") != identity)
     usage_error(path, ": this checkpoint was written with another configuration or label store; "
                       "rerun with the same --config/flags, or without --resume to start over");
+  std::vector<std::string> values;  // owns the metadata strings the digest views
+  for (const char* k : kCheckpointKeys) values.push_back(f->metadata(k));
+  Parts parts;
+  for (const auto& info : f->tensors())
+    parts.emplace_back(info.name, std::string_view(reinterpret_cast<const char*>(f->bytes(info)), info.end - info.begin));
+  for (size_t i = 0; i < values.size(); ++i) parts.emplace_back(std::string("__metadata__.") + kCheckpointKeys[i], values[i]);
+  if (f->metadata("sha256") != checkpoint_digest(std::move(parts)))
+    input_error(path, ": the checkpoint does not match its sha256 (the file is damaged); rerun without --resume to "
+                      "start over");
   NamedTensors model_state, adam_state;
   for (const auto& name : f->names()) {
     if (name.rfind("model.", 0) == 0) model_state.emplace_back(name.substr(6), f->tensor(name));

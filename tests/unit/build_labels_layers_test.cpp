@@ -19,7 +19,7 @@ using ntm::test::run_ntm;
 
 namespace {
 
-std::string q(const std::string& s) { return "'" + s + "'"; }
+using ntm::test::q;
 
 struct E2e {
   ntm::test::TempDir dir;

@@ -44,7 +44,7 @@ std::vector<std::string> sample_texts(int n) {
   return out;
 }
 
-std::string q(const std::string& s) { return "'" + s + "'"; }
+using ntm::test::q;
 
 }  // namespace
 

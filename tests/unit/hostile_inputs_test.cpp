@@ -18,7 +18,7 @@ using ntm::test::TempDir;
 
 namespace {
 
-std::string q(const std::string& s) { return "'" + s + "'"; }
+using ntm::test::q;
 
 std::string train_cmd(const std::string& store, const std::string& out, const std::string& extra) {
   return "train --config " + q(source_path("configs/tiny.json")) + " --labels " + q(store) + " --out " + q(out) +

@@ -25,7 +25,7 @@ using ntm::test::TempDir;
 
 namespace {
 
-std::string q(const std::string& s) { return "'" + s + "'"; }
+using ntm::test::q;
 
 std::string error_of(const std::function<void()>& fn) {
   try {

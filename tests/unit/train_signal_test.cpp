@@ -1,11 +1,15 @@
-// SIGTERM / SIGINT during a real `ntm train` process (issue 10): the process stops cleanly after
-// abandoning the batch in progress, keeps the last epoch's checkpoint, exits 128 + signal with a
-// message naming --resume, and `--resume` then finishes with the bytes of an uninterrupted run.
+// Faults around a real `ntm train` process (issue 10).
+// SIGTERM / SIGINT: the process stops cleanly after abandoning the batch in progress, keeps the last
+// epoch's checkpoint, exits 128 + signal with a message naming --resume, and `--resume` then
+// finishes with the bytes of an uninterrupted run.
+// Damaged checkpoints: `--resume` refuses them with an error naming the file, never continues
+// silently from damaged values, never crashes.
 #include <csignal>
 #include <filesystem>
 #include <string>
 
 #include "catch.h"
+#include "ntm/io/safetensors.h"
 #include "ntm/util/fs.h"
 #include "test_util.h"
 #include "unit/label_store_test_util.h"
@@ -14,17 +18,31 @@ using ntm::test::run_ntm;
 using ntm::test::source_path;
 using ntm::test::TempDir;
 
+using ntm::test::q;
+
 namespace {
 
-std::string q(const std::string& s) { return "'" + s + "'"; }
+// Writes the tiny test store into dir/store; returns the train arguments shared by these tests.
+std::string tiny_train_args(const TempDir& dir) {
+  ntm::test::store::write_store(dir / "store", {24, 16});
+  return "train --config " + q(source_path("configs/tiny.json")) + " --labels " + q(dir / "store") +
+         " --device cpu --threads 1 --seeds 0";
+}
+
+// Rewrites a safetensors file with one metadata value replaced (tensors unchanged).
+void set_metadata(const std::string& path, const std::string& key, const std::string& value) {
+  auto meta = ntm::st::File::open(path)->header().metadata;
+  auto tensors = ntm::st::load_all(path);
+  for (auto& [k, v] : meta)
+    if (k == key) v = value;
+  ntm::st::save(path, tensors, meta);
+}
 
 }  // namespace
 
 TEST_CASE("train stops cleanly on SIGTERM/SIGINT and --resume gives the uninterrupted bytes", "[e2e][reliability]") {
   TempDir dir;
-  ntm::test::store::write_store(dir / "store", {24, 16});
-  const std::string common = "train --config " + q(source_path("configs/tiny.json")) + " --labels " + q(dir / "store") +
-                             " --epochs 6 --device cpu --threads 1";
+  const std::string common = tiny_train_args(dir) + " --epochs 6";
   auto full = run_ntm(common + " --out " + q(dir / "full"));
   INFO(full.output);
   REQUIRE(full.exit_code == 0);
@@ -52,5 +70,68 @@ TEST_CASE("train stops cleanly on SIGTERM/SIGINT and --resume gives the uninterr
       INFO(f);
       CHECK(ntm::read_file(out + "/seed-0/" + f) == ntm::read_file(dir / ("full/seed-0/" + std::string(f))));
     }
+  }
+}
+
+TEST_CASE("train --resume refuses a damaged checkpoint, naming it", "[e2e][reliability]") {
+  TempDir dir;
+  const std::string common = tiny_train_args(dir);
+  auto first = run_ntm(common + " --epochs 2 --out " + q(dir / "run"));
+  INFO(first.output);
+  REQUIRE(first.exit_code == 0);
+  const std::string pristine = dir / "run/seed-0/checkpoint.safetensors";
+  REQUIRE(std::filesystem::exists(pristine));
+  const std::string bytes = ntm::read_file(pristine);
+
+  struct Case {
+    const char* name;
+    void (*damage)(const std::string& path, const std::string& bytes);
+    const char* expect;
+  };
+  const Case cases[] = {
+      {"a flipped bit in the last tensor byte",
+       [](const std::string& p, const std::string& b) {
+         std::string d = b;
+         d.back() = static_cast<char>(d.back() ^ 0x10);
+         ntm::write_file_atomic(p, d);
+       },
+       "does not match its sha256"},
+      {"the epoch count edited", [](const std::string& p, const std::string&) { set_metadata(p, "epoch", "1"); },
+       "does not match its sha256"},
+      {"the sha256 removed", [](const std::string& p, const std::string&) { set_metadata(p, "sha256", ""); },
+       "does not match its sha256"},
+      {"truncated to half",
+       [](const std::string& p, const std::string& b) { ntm::write_file_atomic(p, b.substr(0, b.size() / 2)); },
+       "checkpoint.safetensors"},
+      {"not a checkpoint", [](const std::string& p, const std::string&) { set_metadata(p, "format", "other"); },
+       "not an ntm training checkpoint"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    const std::string out = dir / "damaged";
+    std::filesystem::remove_all(out);
+    std::filesystem::copy(dir / "run", out, std::filesystem::copy_options::recursive);
+    c.damage(out + "/seed-0/checkpoint.safetensors", bytes);
+    auto r = run_ntm(common + " --epochs 3 --resume --out " + q(out));
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find(out + "/seed-0/checkpoint.safetensors") != std::string::npos);
+    CHECK(r.output.find(c.expect) != std::string::npos);
+    CHECK(r.output.find("internal error") == std::string::npos);
+  }
+  // The intact checkpoint of the finished 2-epoch run continues to 3 epochs with the bytes of a
+  // straight 3-epoch run; asking for the same 2 epochs again skips the finished seed.
+  auto again = run_ntm(common + " --epochs 2 --resume --out " + q(dir / "run"));
+  CHECK(again.exit_code == 0);
+  CHECK(again.output.find("already complete") != std::string::npos);
+  auto resumed = run_ntm(common + " --epochs 3 --resume --out " + q(dir / "run"));
+  INFO(resumed.output);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK(resumed.output.find("resuming after epoch 2") != std::string::npos);
+  auto direct = run_ntm(common + " --epochs 3 --out " + q(dir / "direct"));
+  REQUIRE(direct.exit_code == 0);
+  for (const char* f : {"topics.json", "theta.safetensors", "beta.safetensors"}) {
+    INFO(f);
+    CHECK(ntm::read_file(dir / ("run/seed-0/" + std::string(f))) == ntm::read_file(dir / ("direct/seed-0/" + std::string(f))));
   }
 }
