@@ -7,7 +7,8 @@ has random weights, so its hidden states carry no topical signal at all.
   lsa_store.py STORE OUT_STORE OUT_VECTORS.txt [--dim 100]
 
 LSA: TF-IDF of the store's BoW (scikit-learn TfidfTransformer), TruncatedSVD(dim, seed 0);
-document embeddings = the SVD projection, word vectors = the SVD components (one row per word).
+document embeddings = the SVD projection, word vectors = the SVD components (one row per word;
+see below for their scaling).
 The copy keeps everything else (soft labels, BoW, labels); meta.json gets the new hidden_size,
 the chunks' new sha256/bytes and a note in extra.
 """
@@ -33,9 +34,14 @@ D = len(s["bow_indptr"]) - 1
 X = csr_matrix((s["bow_counts"].astype(np.float64), s["bow_indices"], s["bow_indptr"]), shape=(D, V))
 svd = TruncatedSVD(a.dim, random_state=0)
 docs = svd.fit_transform(TfidfTransformer().fit_transform(X)).astype(np.float32)  # [D, dim]
-words = svd.components_.T.astype(np.float32)                                      # [V, dim]
+# Word vectors shaped like pretrained ones (GloVe / word2vec, what ETM and ECRTM expect): the SVD
+# components scaled by their singular values, without the first one (on TF-IDF it is the
+# all-positive "frequent word" direction, which would pull every topic towards the same words), each
+# row L2-normalised so that frequent words do not dominate by norm.
+words = (svd.components_.T * svd.singular_values_)[:, 1:]                          # [V, dim - 1]
+words = (words / np.maximum(np.linalg.norm(words, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 with open(a.vectors + ".tmp", "w") as f:
-    f.write(f"{V} {a.dim}\n")
+    f.write(f"{V} {words.shape[1]}\n")
     for w, row in zip(meta["vocab"], words):
         f.write(w + " " + " ".join(f"{x:.6g}" for x in row) + "\n")
 os.replace(a.vectors + ".tmp", a.vectors)

@@ -1,10 +1,12 @@
 #include <cmath>
+#include <csignal>
 #include <random>
 #include <set>
 
 #include "catch.h"
 #include "ntm/error.h"
 #include "ntm/lda/gibbs.h"
+#include "ntm/util/signals.h"
 
 namespace {
 
@@ -142,4 +144,23 @@ TEST_CASE("digamma matches known values", "[unit][lda]") {
   CHECK(ntm::lda::digamma(1.0) == Approx(-0.5772156649015329).epsilon(1e-11));
   CHECK(ntm::lda::digamma(0.5) == Approx(-1.9635100260214235).epsilon(1e-11));
   CHECK(ntm::lda::digamma(10.0) == Approx(2.251752589066721).epsilon(1e-11));
+}
+
+TEST_CASE("LDA Gibbs stops at the next sweep on SIGINT/SIGTERM", "[unit][lda][reliability]") {
+  auto p = make_planted(30, 5);
+  ntm::lda::GibbsOptions o;
+  o.num_topics = 3;
+  o.iterations = 1000;
+  for (int sig : {SIGTERM, SIGINT}) {
+    ntm::request_stop(sig);
+    try {
+      ntm::lda::train_gibbs(p.corpus(), o);
+      FAIL("expected Interrupted");
+    } catch (const ntm::Interrupted& e) {
+      CHECK(e.exit_code() == 128 + sig);
+      CHECK(std::string(e.what()).find("Gibbs sweep 1") != std::string::npos);
+    }
+    ntm::request_stop(0);
+  }
+  CHECK_NOTHROW(ntm::lda::train_gibbs(p.corpus(), o));
 }
