@@ -34,7 +34,9 @@ evaluate() {  # out-dir, then --run DIR or --topics FILE
 }
 
 echo "bench-lda: gensim LdaModel (passes $PASSES) ..." >&2
-g=$(/usr/bin/time -f '%e %U %S' -o "$DIR/gensim.time" $PY scripts/bench/lda_gensim.py "$DIR/labels" "$DIR/gensim-topics.txt" \
+# gensim's E-step runs on numpy, whose OpenBLAS would otherwise start a thread per core (and spin):
+# one thread, like the ntm runs with THREADS=1.
+g=$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/time -f '%e %U %S' -o "$DIR/gensim.time" $PY scripts/bench/lda_gensim.py "$DIR/labels" "$DIR/gensim-topics.txt" \
   --k "$K" --seed "$SEED" --passes "$PASSES")
 read -r gp_wall gp_u gp_s < "$DIR/gensim.time"
 gp_cpu=$($PY -c "print(f'{$gp_u + $gp_s:.2f}')")

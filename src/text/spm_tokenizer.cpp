@@ -17,6 +17,17 @@
 #include "text/tokenizer_config.h"
 #include "text/utf8.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define NTM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NTM_ASAN 1
+#endif
+#endif
+#ifndef NTM_ASAN
+#define NTM_ASAN 0
+#endif
+
 namespace ntm::text {
 
 void apply_tokenizer_config(Tokenizer& t, const TokenizerConfig& c);
@@ -53,6 +64,14 @@ const ShimApi& shim() {
   static ShimApi api;
   static std::string error;
   std::call_once(once, [] {
+#if NTM_ASAN
+    // ASan aborts the process on dlopen(RTLD_DEEPBIND), and without DEEPBIND the shim's protobuf
+    // would clash with libtorch's (see the top of this file).
+    error = "SentencePiece tokenizers (tokenizer.model) cannot be loaded by this AddressSanitizer build: "
+            "the shim needs dlopen(RTLD_DEEPBIND), which ASan does not support (google/sanitizers#611); "
+            "use a regular build";
+    return;
+#endif
     std::vector<std::string> candidates;
     if (const char* env = std::getenv("NTM_SPM_SHIM"); env && *env) candidates.push_back(env);
     std::string dir = exe_dir();
