@@ -81,6 +81,9 @@ void merge_config(json& base, const json& overrides, const std::string& where) {
       merge_config(slot, it.value(), where + ": " + key);
     } else if ((slot.is_number_integer() || slot.is_number_unsigned()) && it.value().is_number_float()) {
       slot = static_cast<long long>(it.value().get<double>());
+    } else if (slot.is_number_float() && it.value().is_number()) {
+      // Keeps a real-valued key real: `"alpha": -1` in one layer must not make a later 0.1 an error.
+      slot = it.value().get<double>();
     } else {
       slot = it.value();
     }

@@ -31,6 +31,11 @@ TEST_CASE("merge_config: later files win, unknown keys and wrong types are error
   ntm::merge_config(base, json{{"num_topics", 25}, {"lr", 1}}, "a.json");
   CHECK(base["num_topics"] == 25);
   CHECK(base["lr"].get<double>() == 1.0);
+  // An integer written for a real-valued key keeps it real for the next layer (lda.json has
+  // "alpha": -1, then --alpha 0.1 must be accepted).
+  CHECK(base["lr"].is_number_float());
+  ntm::merge_config(base, json{{"lr", 0.5}}, "a2.json");
+  CHECK(base["lr"].get<double>() == 0.5);
   ntm::merge_config(base, json{{"num_topics", 75.0}}, "b.json");
   CHECK(base["num_topics"].is_number_integer());
   CHECK(base["num_topics"] == 75);
