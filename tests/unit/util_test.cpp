@@ -96,7 +96,7 @@ TEST_CASE("prepare_output_dir refuses a non-ntm directory", "[unit][fs]") {
   CHECK(ntm::is_directory(dir / "new/nested"));
 }
 
-TEST_CASE("--threads N sizes libtorch's OpenMP pool and OpenBLAS alike", "[unit][util]") {
+TEST_CASE("global option threads N sizes libtorch's OpenMP pool and OpenBLAS alike", "[unit][util]") {
   using GetThreads = int (*)();
   auto openblas = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
   const int torch_before = torch::get_num_threads();
