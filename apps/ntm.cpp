@@ -44,7 +44,14 @@ void run_with_passive_openmp(int argc, char** argv, char** envp) {
   for (size_t i = 0; i < n; ++i) env[i] = envp[i];
   env[n] = const_cast<char*>("OMP_WAIT_POLICY=PASSIVE");
   env[n + 1] = nullptr;
-  execve("/proc/self/exe", argv, env);
+  // The binary's real path, not /proc/self/exe itself: the kernel names a process after the file
+  // it executes, and ps/top should show "ntm", not "exe".
+  char self[4096];
+  const ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (len > 0) {
+    self[len] = '\0';
+    execve(self, argv, env);
+  }
   std::free(env);
 }
 __attribute__((section(".preinit_array"), used)) void (*const kPreinit)(int, char**, char**) = run_with_passive_openmp;

@@ -111,8 +111,8 @@ bool load_checkpoint(const std::string& path, TopicModel& model, Adam& adam, at:
     parts.emplace_back(info.name, std::string_view(reinterpret_cast<const char*>(f->bytes(info)), info.end - info.begin));
   for (size_t i = 0; i < values.size(); ++i) parts.emplace_back(std::string("__metadata__.") + kCheckpointKeys[i], values[i]);
   if (f->metadata("sha256") != checkpoint_digest(std::move(parts)))
-    input_error(path, ": the checkpoint does not match its sha256 (the file is damaged); rerun without --resume to "
-                      "start over");
+    input_error(path, ": the checkpoint does not match its sha256 (the file is damaged, or an ntm older than "
+                      "checkpoint checksums wrote it); rerun without --resume to start over");
   NamedTensors model_state, adam_state;
   for (const auto& name : f->names()) {
     if (name.rfind("model.", 0) == 0) model_state.emplace_back(name.substr(6), f->tensor(name));
