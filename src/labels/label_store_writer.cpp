@@ -75,10 +75,18 @@ bool is_float(const at::Tensor& t) {
 // A CPU, contiguous copy (a no-op for CPU tensors) with the float tensors in the store's dtypes.
 Chunk normalized(const Chunk& c, const StoreMeta& m) {
   auto cpu = [](const at::Tensor& t) { return t.defined() ? t.to(torch::kCPU).contiguous() : t; };
-  Chunk r{cpu(c.soft_labels), cpu(c.hidden),  cpu(c.bow_indptr), cpu(c.bow_indices),   cpu(c.bow_counts),
-          cpu(c.labels),      cpu(c.doc_index), cpu(c.prompt_tokens), cpu(c.next_token)};
-  if (r.soft_labels.defined() && is_float(r.soft_labels)) r.soft_labels = r.soft_labels.to(torch::kFloat);
+  Chunk r;
+  r.soft_labels = cpu(c.soft_labels);
+  r.hidden = cpu(c.hidden);
+  r.bow_indptr = cpu(c.bow_indptr);
+  r.bow_indices = cpu(c.bow_indices);
+  r.bow_counts = cpu(c.bow_counts);
+  r.labels = cpu(c.labels);
+  r.doc_index = cpu(c.doc_index);
+  r.prompt_tokens = cpu(c.prompt_tokens);
+  r.next_token = cpu(c.next_token);
   r.layer_hidden = cpu(c.layer_hidden);
+  if (r.soft_labels.defined() && is_float(r.soft_labels)) r.soft_labels = r.soft_labels.to(torch::kFloat);
   const auto hidden_type = m.hidden_dtype == "bfloat16" ? torch::kBFloat16 : torch::kFloat;
   if (r.hidden.defined() && is_float(r.hidden)) r.hidden = r.hidden.to(hidden_type);
   if (r.layer_hidden.defined() && is_float(r.layer_hidden)) r.layer_hidden = r.layer_hidden.to(hidden_type);

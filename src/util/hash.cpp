@@ -1,5 +1,15 @@
-// SHA-256 as specified in FIPS 180-4.
+// SHA-256 as specified in FIPS 180-4: a portable compression function, and one on the x86 SHA
+// extensions (SHA-NI) picked at run time when the CPU has them (about 5x faster; label stores and
+// checkpoints of hundreds of MB are hashed on every load).
 #include "ntm/util/hash.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define NTM_SHA_NI 1
+#else
+#define NTM_SHA_NI 0
+#endif
 
 #include <cstdio>
 #include <cstring>
@@ -22,15 +32,7 @@ constexpr uint32_t kRound[64] = {
 
 inline uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
-}  // namespace
-
-Sha256::Sha256() {
-  const uint32_t init[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                            0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::memcpy(h_, init, sizeof(h_));
-}
-
-void Sha256::block(const uint8_t* p) {
+void compress_portable(uint32_t* state, const uint8_t* p) {
   uint32_t w[64];
   for (int i = 0; i < 16; ++i)
     w[i] = (uint32_t(p[4 * i]) << 24) | (uint32_t(p[4 * i + 1]) << 16) | (uint32_t(p[4 * i + 2]) << 8) |
@@ -40,14 +42,86 @@ void Sha256::block(const uint8_t* p) {
     uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
     w[i] = w[i - 16] + s0 + w[i - 7] + s1;
   }
-  uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
+  uint32_t a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6],
+           h = state[7];
   for (int i = 0; i < 64; ++i) {
     uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kRound[i] + w[i];
     uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
     h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
   }
-  h_[0] += a; h_[1] += b; h_[2] += c; h_[3] += d; h_[4] += e; h_[5] += f; h_[6] += g; h_[7] += h;
+  state[0] += a; state[1] += b; state[2] += c; state[3] += d;
+  state[4] += e; state[5] += f; state[6] += g; state[7] += h;
 }
+
+#if NTM_SHA_NI
+bool cpu_has_sha_ni() {
+  unsigned a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+  const bool ssse3 = c & (1u << 9), sse41 = c & (1u << 19);
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+  return ssse3 && sse41 && (b & (1u << 29));  // CPUID.7.0:EBX.SHA
+}
+
+// The SHA extensions keep the state as two vectors, ABEF and CDGH (highest lane first);
+// sha256rnds2 runs two rounds from the low two lanes of W + K, sha256msg1/msg2 extend the message
+// schedule four words at a time.
+__attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_ni(uint32_t* state, const uint8_t* p, size_t blocks) {
+  const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  __m128i abcd = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state)), 0xB1);      // B A D C
+  __m128i efgh = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4)), 0x1B);  // H G F E
+  __m128i abef = _mm_alignr_epi8(abcd, efgh, 8);     // lanes F E B A
+  __m128i cdgh = _mm_blend_epi16(efgh, abcd, 0xF0);  // lanes H G D C
+  for (; blocks > 0; --blocks, p += 64) {
+    const __m128i abef_in = abef, cdgh_in = cdgh;
+    __m128i m[4];
+    for (int i = 0; i < 4; ++i)
+      m[i] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i)), bswap);
+    for (int g = 0; g < 16; ++g) {
+      if (g >= 4) {  // W[4g..4g+3] from the four previous groups; m[g & 3] holds the oldest
+        __m128i& oldest = m[g & 3];
+        const __m128i& prev = m[(g + 3) & 3];
+        oldest = _mm_sha256msg2_epu32(
+            _mm_add_epi32(_mm_sha256msg1_epu32(oldest, m[(g + 1) & 3]), _mm_alignr_epi8(prev, m[(g + 2) & 3], 4)),
+            prev);
+      }
+      __m128i wk = _mm_add_epi32(m[g & 3], _mm_loadu_si128(reinterpret_cast<const __m128i*>(kRound + 4 * g)));
+      cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);  // the new ABEF lands in cdgh ...
+      wk = _mm_shuffle_epi32(wk, 0x0E);
+      abef = _mm_sha256rnds2_epu32(abef, cdgh, wk);  // ... and back: abef/cdgh as before
+    }
+    abef = _mm_add_epi32(abef, abef_in);
+    cdgh = _mm_add_epi32(cdgh, cdgh_in);
+  }
+  const __m128i afbe = _mm_shuffle_epi32(abef, 0x1B);  // A B E F (lanes 0..3)
+  const __m128i ghcd = _mm_shuffle_epi32(cdgh, 0xB1);  // G H C D
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(state), _mm_blend_epi16(afbe, ghcd, 0xF0));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), _mm_alignr_epi8(ghcd, afbe, 8));
+}
+#endif
+
+#if NTM_SHA_NI
+bool g_sha_ni = cpu_has_sha_ni();
+#else
+bool g_sha_ni = false;
+#endif
+
+// `blocks` consecutive 64-byte blocks.
+void compress(uint32_t* state, const uint8_t* p, size_t blocks) {
+#if NTM_SHA_NI
+  if (g_sha_ni) return compress_sha_ni(state, p, blocks);
+#endif
+  for (; blocks > 0; --blocks, p += 64) compress_portable(state, p);
+}
+
+}  // namespace
+
+Sha256::Sha256() {
+  const uint32_t init[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                            0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  std::memcpy(h_, init, sizeof(h_));
+}
+
+void Sha256::block(const uint8_t* p) { compress(h_, p, 1); }
 
 void Sha256::update(const void* data, size_t size) {
   NTM_CHECK(!done_, "Sha256::update after hex_digest");
@@ -59,7 +133,11 @@ void Sha256::update(const void* data, size_t size) {
     buf_len_ += take; p += take; size -= take;
     if (buf_len_ == 64) { block(buf_); buf_len_ = 0; }
   }
-  while (size >= 64) { block(p); p += 64; size -= 64; }
+  if (size >= 64) {
+    compress(h_, p, size / 64);
+    p += size / 64 * 64;
+    size %= 64;
+  }
   if (size) { std::memcpy(buf_, p, size); buf_len_ = size; }
 }
 
@@ -80,6 +158,15 @@ std::string Sha256::hex_digest() {
   for (uint32_t v : h_)
     for (int s = 28; s >= 0; s -= 4) out.push_back(hex[(v >> s) & 0xf]);
   return out;
+}
+
+bool sha256_use_hardware(bool on) {
+#if NTM_SHA_NI
+  g_sha_ni = on && cpu_has_sha_ni();
+#else
+  (void)on;
+#endif
+  return g_sha_ni;
 }
 
 std::string sha256_hex(std::string_view data) {

@@ -67,7 +67,7 @@ inline void run_run_dir(const uint8_t* data, size_t size) {
     write_bytes(path, reinterpret_cast<const uint8_t*>(part.data()), part.size());
   }
   // ntm eval on the run set and on the seed directory (no coherence: no reference corpus).
-  for (const std::string run : {root + "/run", root + "/run/seed-0"}) {
+  for (const std::string& run : {root + "/run", root + "/run/seed-0"}) {
     try {
       ntm::eval::EvalOptions o;
       o.run = run;

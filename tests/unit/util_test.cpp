@@ -14,6 +14,11 @@
 using ntm::json;
 
 TEST_CASE("sha256 matches FIPS 180-4 test vectors", "[unit][util]") {
+  // Both compression functions: the CPU's SHA extensions (where present) and the portable code.
+  const bool hardware = GENERATE(true, false);
+  const bool used = ntm::sha256_use_hardware(hardware);
+  INFO("SHA extensions in use: " << used);
+  if (hardware && !used) WARN("this CPU has no SHA extensions; the portable code is checked twice");
   CHECK(ntm::sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   CHECK(ntm::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(ntm::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
@@ -24,6 +29,24 @@ TEST_CASE("sha256 matches FIPS 180-4 test vectors", "[unit][util]") {
   ntm::Sha256 h;
   for (size_t i = 0; i < million.size(); i += 777) h.update(million.data() + i, std::min<size_t>(777, million.size() - i));
   CHECK(h.hex_digest() == ntm::sha256_hex(million));
+  ntm::sha256_use_hardware(true);
+}
+
+TEST_CASE("sha256: hardware and portable code agree on every length and split", "[unit][util]") {
+  std::string data(4099, '\0');
+  uint32_t x = 12345;
+  for (char& c : data) c = static_cast<char>((x = x * 1103515245u + 12345u) >> 24);
+  for (size_t len : {0, 1, 55, 56, 63, 64, 65, 127, 128, 129, 1000, 4099}) {
+    const std::string_view part(data.data(), len);
+    ntm::sha256_use_hardware(false);
+    const std::string portable = ntm::sha256_hex(part);
+    ntm::sha256_use_hardware(true);
+    ntm::Sha256 h;  // uneven pieces through the buffered path
+    for (size_t i = 0; i < len; i += 37) h.update(part.substr(i, 37));
+    INFO("length " << len);
+    CHECK(ntm::sha256_hex(part) == portable);
+    CHECK(h.hex_digest() == portable);
+  }
 }
 
 TEST_CASE("merge_config: later files win, unknown keys and wrong types are errors", "[unit][config]") {

@@ -23,6 +23,9 @@ class Sha256 {
 };
 
 std::string sha256_hex(std::string_view data);
+// Uses the CPU's SHA extensions when `on` and present (the default), else the portable code;
+// returns whether they are now used. For tests and benchmarks; not thread-safe.
+bool sha256_use_hardware(bool on);
 // Streams a file through SHA-256. input_error if unreadable.
 std::string sha256_file(const std::string& path);
 
