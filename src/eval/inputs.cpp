@@ -4,7 +4,6 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -144,7 +143,6 @@ static void load_beta(const std::string& path, SeedInput& seed) {
 // else (a string such as "abc", a float, a negative number) is refused naming that directory.
 static int64_t seed_number(const json& v, const std::string& meta_path, const std::string& run_dir, bool in_set) {
   if (v.is_number_integer() && v.get<int64_t>() >= 0) return v.get<int64_t>();
-  if (v.is_number_unsigned() && v.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX)) return v.get<int64_t>();
   std::string name = v.is_string() ? v.get<std::string>() : v.dump();
   if (name.rfind("seed-", 0) != 0) name = "seed-" + name;
   input_error(meta_path, ": seed ", v.dump(), " is not a non-negative integer: the seed directory ",

@@ -56,11 +56,11 @@ struct BatchStager {
   }
 };
 
-// A checkpoint's metadata: these keys and a "sha256" over them and every tensor (name, byte count
-// and bytes of each part, in name order). safetensors has no checksum, and a flipped bit would
-// otherwise let --resume continue silently from damaged values.
+// A checkpoint's metadata ends with "sha256" over every other metadata value and every tensor
+// (name, byte count and bytes of each part, in name order). safetensors has no checksum, and a
+// flipped bit would otherwise let --resume continue silently from damaged values.
 using Parts = std::vector<std::pair<std::string, std::string_view>>;
-constexpr const char* kCheckpointKeys[] = {"format", "epoch", "adam_steps", "identity", "final_loss", "metrics"};
+constexpr const char* kMetaPrefix = "__metadata__.";
 
 std::string checkpoint_digest(Parts parts) {
   std::sort(parts.begin(), parts.end());
@@ -90,7 +90,7 @@ void save_checkpoint(const std::string& path, TopicModel& model, const Adam& ada
       {"metrics", nlohmann::json(so_far.metrics).dump()}};
   Parts parts;
   for (const auto& [n, t] : ts) parts.emplace_back(n, std::string_view(static_cast<const char*>(t.data_ptr()), t.nbytes()));
-  for (const auto& [k, v] : meta) parts.emplace_back("__metadata__." + k, v);
+  for (const auto& [k, v] : meta) parts.emplace_back(kMetaPrefix + k, v);
   meta.emplace_back("sha256", checkpoint_digest(std::move(parts)));
   st::save(path, ts, meta);
 }
@@ -104,12 +104,11 @@ bool load_checkpoint(const std::string& path, TopicModel& model, Adam& adam, at:
   if (f->metadata("identity") != identity)
     usage_error(path, ": this checkpoint was written with another configuration or label store; "
                       "rerun with the same --config/flags, or without --resume to start over");
-  std::vector<std::string> values;  // owns the metadata strings the digest views
-  for (const char* k : kCheckpointKeys) values.push_back(f->metadata(k));
   Parts parts;
   for (const auto& info : f->tensors())
     parts.emplace_back(info.name, std::string_view(reinterpret_cast<const char*>(f->bytes(info)), info.end - info.begin));
-  for (size_t i = 0; i < values.size(); ++i) parts.emplace_back(std::string("__metadata__.") + kCheckpointKeys[i], values[i]);
+  for (const auto& [k, v] : f->header().metadata)
+    if (k != "sha256") parts.emplace_back(kMetaPrefix + k, v);
   if (f->metadata("sha256") != checkpoint_digest(std::move(parts)))
     input_error(path, ": the checkpoint does not match its sha256 (the file is damaged, or an ntm older than "
                       "checkpoint checksums wrote it); rerun without --resume to start over");
