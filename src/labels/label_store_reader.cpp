@@ -50,7 +50,7 @@ const std::string& LabelStoreReader::dir() const { return impl_->dir; }
 size_t LabelStoreReader::num_chunks() const { return impl_->chunks.size(); }
 const std::vector<ChunkEntry>& LabelStoreReader::chunks() const { return impl_->chunks; }
 
-Chunk LabelStoreReader::read_chunk(size_t i) const {
+Chunk LabelStoreReader::read_chunk(size_t i, ReadColumns columns) const {
   NTM_CHECK(i < impl_->chunks.size(), "chunk ", i, " out of range");
   const ChunkEntry& e = impl_->chunks[i];
   const std::string path = path_join(impl_->dir, e.file);
@@ -65,7 +65,7 @@ Chunk LabelStoreReader::read_chunk(size_t i) const {
       if (optional) return at::Tensor();
       input_error(path, ": tensor '", name, "' is missing");
     }
-    return file->tensor(name).clone();  // owning: never hand out views of the read-only mapping
+    return file->tensor(name);  // a view of the read-only mapping until copied below
   };
   Chunk c;
   c.doc_index = get("doc_index");
@@ -79,6 +79,13 @@ Chunk LabelStoreReader::read_chunk(size_t i) const {
   c.next_token = get("next_token", true);
   c.layer_hidden = get("layer_hidden", true);
   check_chunk(c, impl_->meta, e.first_doc, e.num_docs, path);
+  // Owning copies of the wanted columns: never hand out views of the mapping.
+  for (at::Tensor* t : {&c.doc_index, &c.bow_indptr, &c.bow_indices, &c.bow_counts, &c.labels, &c.prompt_tokens,
+                        &c.next_token, &c.soft_labels, &c.hidden, &c.layer_hidden}) {
+    const bool skipped = (t == &c.soft_labels && !columns.soft_labels) ||
+                         ((t == &c.hidden || t == &c.layer_hidden) && !columns.hidden);
+    if (t->defined()) *t = skipped ? at::Tensor() : t->clone();
+  }
   return c;
 }
 
@@ -106,14 +113,14 @@ at::Tensor LabelStoreReader::read_word_embeddings() const {
   return t;
 }
 
-Chunk LabelStoreReader::read_all() const {
+Chunk LabelStoreReader::read_all(ReadColumns columns) const {
   const StoreMeta& m = impl_->meta;
   const int64_t D = m.num_docs, V = m.vocab_size(), H = m.hidden_size;
   Chunk all;
-  all.soft_labels = torch::empty({D, V}, torch::kFloat);  // [D, V]
-  all.hidden = torch::empty({D, H}, torch::kFloat);       // [D, H]
+  if (columns.soft_labels) all.soft_labels = torch::empty({D, V}, torch::kFloat);  // [D, V]
+  if (columns.hidden) all.hidden = torch::empty({D, H}, torch::kFloat);            // [D, H]
   const int64_t S = static_cast<int64_t>(m.layers.size());
-  if (S > 0) all.layer_hidden = torch::empty({D, S, H}, torch::kFloat);  // [D, S, H]
+  if (S > 0 && columns.hidden) all.layer_hidden = torch::empty({D, S, H}, torch::kFloat);  // [D, S, H]
   all.labels = torch::empty({D}, torch::kLong);
   all.doc_index = torch::empty({D}, torch::kLong);
   all.bow_indptr = torch::empty({D + 1}, torch::kLong);
@@ -122,11 +129,11 @@ Chunk LabelStoreReader::read_all() const {
   bool has_prompt_tokens = true, has_next_token = true;
   int64_t nnz = 0;
   for (size_t i = 0; i < impl_->chunks.size(); ++i) {
-    Chunk c = read_chunk(i);  // peak memory: the whole store + one chunk
+    Chunk c = read_chunk(i, columns);  // peak memory: the whole store + one chunk
     const int64_t a = impl_->chunks[i].first_doc, n = c.size();
-    all.soft_labels.narrow(0, a, n).copy_(c.soft_labels);
-    all.hidden.narrow(0, a, n).copy_(c.hidden);  // bfloat16 -> float32
-    if (S > 0) all.layer_hidden.narrow(0, a, n).copy_(c.layer_hidden);
+    if (columns.soft_labels) all.soft_labels.narrow(0, a, n).copy_(c.soft_labels);
+    if (columns.hidden) all.hidden.narrow(0, a, n).copy_(c.hidden);  // bfloat16 -> float32
+    if (all.layer_hidden.defined()) all.layer_hidden.narrow(0, a, n).copy_(c.layer_hidden);
     all.labels.narrow(0, a, n).copy_(c.labels);
     all.doc_index.narrow(0, a, n).copy_(c.doc_index);
     all.bow_indptr.narrow(0, a + 1, n).copy_(c.bow_indptr.narrow(0, 1, n) + nnz);

@@ -67,6 +67,8 @@ void TrainOptions::validate() const {
   if (!(alpha < 0 || alpha > 0)) usage_error("--alpha must be > 0 (or < 0 for 50 / K; got ", alpha, ")");
   if (!(beta > 0)) usage_error("--beta must be > 0 (got ", beta, ")");
   if (optimize_every < 0) usage_error("--optimize-every must be >= 0 (got ", optimize_every, ")");
+  if (lda_sampler != "auto" && lda_sampler != "dense" && lda_sampler != "sparse")
+    usage_error("--lda-sampler: unknown sampler '", lda_sampler, "' (use auto, dense or sparse)");
 }
 
 void InferOptions::validate() const {
@@ -158,7 +160,7 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
   labels::LabelStoreReader reader(opts.labels);
   const labels::StoreMeta& meta = reader.meta();
   const ModelInputs inputs = entry.inputs(opts);
-  TrainData data = make_train_data(reader.read_all(), inputs, teacher_spec(opts, inputs), opts.labels);
+  TrainData data = make_train_data(reader.read_all(inputs.columns()), inputs, teacher_spec(opts, inputs), opts.labels);
   if (data.vocab_size == 0) data.vocab_size = meta.vocab_size();
   if (data.vocab_size < 1)
     input_error(opts.labels, ": the label store has an empty vocabulary (V = 0); rebuild it with ntm build-labels "
@@ -242,7 +244,8 @@ void run_infer(const InferOptions& opts, const std::string& device_spec, uint64_
   if ((inputs.hidden) && meta.hidden_size != want_hidden)
     input_error(opts.labels, ": hidden size ", meta.hidden_size, " differs from the run's ", want_hidden,
                 "; use a label store made with the same LM");
-  TrainData data = make_train_data(reader.read_all(), inputs, teacher_spec(topts, inputs), opts.labels);
+  TrainData data =
+      make_train_data(reader.read_all(inputs.columns()), inputs, teacher_spec(topts, inputs), opts.labels);
   if (data.vocab_size == 0) data.vocab_size = meta.vocab_size();
   const std::string model_path = path_join(opts.run, "model.safetensors");
   auto f = st::File::open(model_path);

@@ -71,6 +71,28 @@ TEST_CASE("label store round trip: chunks, meta.json, read_all", "[unit][store]"
   CHECK(all.prompt_tokens[7].item<int32_t>() == 17);
 }
 
+TEST_CASE("label store reads only the columns asked for, checking the others", "[unit][store]") {
+  TempDir tmp;
+  std::string dir = tmp / "labels";
+  write_store(dir, {3, 2, 4});
+  const Chunk full = LabelStoreReader(dir).read_all();
+  const Chunk bow = LabelStoreReader(dir).read_all({/*soft_labels=*/false, /*hidden=*/false});
+  CHECK(!bow.soft_labels.defined());
+  CHECK(!bow.hidden.defined());
+  CHECK(!bow.layer_hidden.defined());
+  CHECK(torch::equal(bow.bow_indptr, full.bow_indptr));
+  CHECK(torch::equal(bow.bow_indices, full.bow_indices));
+  CHECK(torch::equal(bow.bow_counts, full.bow_counts));
+  CHECK(torch::equal(bow.labels, full.labels));
+  CHECK(torch::equal(bow.doc_index, full.doc_index));
+  const Chunk hidden_only = LabelStoreReader(dir).read_chunk(2, {false, true});
+  CHECK(!hidden_only.soft_labels.defined());
+  CHECK(hidden_only.hidden[1][4].item<float>() == hidden_value(6, 4));
+  // A column that is not copied is still checked: NaN soft labels fail a BoW-only read too.
+  tamper_chunk(dir, 1, [](Tensors& ts) { find_tensor(ts, "soft_labels")[0][2] = std::nanf(""); });
+  CHECK_THROWS_WITH(LabelStoreReader(dir).read_all({false, false}), Catch::Contains("soft_labels of corpus row 3"));
+}
+
 TEST_CASE("label store meta.json records identities and per-chunk sha256", "[unit][store]") {
   TempDir tmp;
   std::string dir = tmp / "labels";

@@ -120,6 +120,14 @@ class LabelStoreWriter {
   std::shared_ptr<Impl> impl_;
 };
 
+// The large per-document columns a reader copies out (the BoW, labels and document index always).
+// A skipped column is still checked (shape, dtype, finite values) but left undefined in the result,
+// so a BoW-only model does not hold the [D, V] soft labels in memory.
+struct ReadColumns {
+  bool soft_labels = true;
+  bool hidden = true;  // hidden and layer_hidden
+};
+
 class LabelStoreReader {
  public:
   // Opens and checks meta.json (format, version, completeness). input_error explains problems.
@@ -131,8 +139,8 @@ class LabelStoreReader {
   const std::vector<ChunkEntry>& chunks() const;
   // Verifies the chunk's size, sha256, tensors, shapes, dtypes and values (check_chunk). The
   // returned tensors own their memory (hidden keeps its stored dtype).
-  Chunk read_chunk(size_t i) const;
-  Chunk read_all() const;            // concatenation of all chunks (soft_labels/hidden as float32)
+  Chunk read_chunk(size_t i, ReadColumns columns = {}) const;
+  Chunk read_all(ReadColumns columns = {}) const;  // concatenation of all chunks (soft_labels/hidden as float32)
   // The store's word_embeddings.safetensors [V, E] float32 (sha256, shape and values checked);
   // undefined when the store has none.
   bool has_word_embeddings() const;

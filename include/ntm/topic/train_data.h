@@ -26,6 +26,8 @@ struct ModelInputs {
   // > 0: the model's own fixed target, ignoring the teacher flags: softmax(neg_inf-top-k(logits)/T)
   // as probabilities (no 1e-9 clamp) — DSL-FASTopic's top-20 (method-spec §5.4).
   int64_t fixed_topk = 0;
+  // The label-store columns these inputs read (a BoW model skips the soft labels and hidden states).
+  labels::ReadColumns columns() const { return {soft_label_target, hidden}; }
 };
 
 // How the soft labels become the teacher (method-spec §4).
