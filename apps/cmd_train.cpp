@@ -55,6 +55,8 @@ void setup_train(CLI::App& sub, CommandContext& ctx) {
   binder->add("alpha", o.alpha, "lda: symmetric document-topic prior (< 0: 50 / K)");
   binder->add("beta", o.beta, "lda: symmetric topic-word prior");
   binder->add("optimize_every", o.optimize_every, "lda: optimise alpha every N sweeps (0 = never)");
+  binder->add("lda_sampler", o.lda_sampler,
+              "lda: auto (dense up to 256 topics on AVX2 CPUs, else sparse) | dense (all topics, vectorised) | sparse (SparseLDA)");
   // `--model X` alone trains with X's paper defaults (configs/X.json, built in).
   binder->set_defaults_layer([](const json& r) { return topic::model_defaults(r.value("model", std::string())); });
   sub.add_flag("--resume", *resume, "continue a killed run from its checkpoints; finished seeds are skipped");

@@ -6,7 +6,7 @@
 
 #include "ntm/error.h"
 #include "rng.h"
-#include "sparse_sweep.h"
+#include "sweep.h"
 #include "ntm/util/signals.h"
 
 namespace ntm::lda {
@@ -19,6 +19,11 @@ struct Block {
 
 }  // namespace
 
+bool uses_dense_sampler(const GibbsOptions& o) {
+  return o.sampler == Sampler::Dense ||
+         (o.sampler == Sampler::Auto && o.num_topics <= kDenseMaxTopics && dense_sweep_is_vectorised());
+}
+
 double digamma(double x) {
   double r = 0;
   while (x < 10) { r -= 1 / x; x += 1; }
@@ -28,10 +33,11 @@ double digamma(double x) {
 }
 
 double log_likelihood_words(const std::vector<int32_t>& n_wk, const std::vector<int32_t>& n_k, int64_t K, int64_t V,
-                            double beta) {
+                            double beta, int64_t stride) {
+  if (stride == 0) stride = K;
   double ll = K * (std::lgamma(V * beta) - V * std::lgamma(beta));
   for (int64_t k = 0; k < K; ++k) {
-    for (int64_t w = 0; w < V; ++w) ll += std::lgamma(n_wk[w * K + k] + beta);
+    for (int64_t w = 0; w < V; ++w) ll += std::lgamma(n_wk[w * stride + k] + beta);
     ll -= std::lgamma(n_k[k] + V * beta);
   }
   return ll;
@@ -64,8 +70,10 @@ GibbsResult train_gibbs(const SparseCorpus& c, const GibbsOptions& o, const Swee
   for (double a : alpha) alpha_sum += a;
   const double vbeta = V * o.beta;
 
-  // Counts: n_dk [D, K], n_kw stored word-major [V, K] for cache-friendly sampling, n_k [K].
-  std::vector<int32_t> z(N), n_dk(D * K, 0), n_wk(V * K, 0), n_k(K, 0);
+  // Counts: n_dk [D, K], n_kw stored word-major [V, S] (rows padded to S, see WordTopicCounts), n_k [K].
+  const int64_t S = topic_stride(K);
+  const bool dense = uses_dense_sampler(o);
+  std::vector<int32_t> z(N), n_dk(D * K, 0), n_wk(V * S, 0), n_k(K, 0);
   {
     Rng rng(o.seed ^ 0x5EEDULL);
     for (int64_t d = 0; d < D; ++d)
@@ -73,7 +81,7 @@ GibbsResult train_gibbs(const SparseCorpus& c, const GibbsOptions& o, const Swee
         int32_t k = static_cast<int32_t>(rng.below(static_cast<uint32_t>(K)));
         z[i] = k;
         ++n_dk[d * K + k];
-        ++n_wk[words[i] * K + k];
+        ++n_wk[words[i] * S + k];
         ++n_k[k];
       }
   }
@@ -102,13 +110,15 @@ GibbsResult train_gibbs(const SparseCorpus& c, const GibbsOptions& o, const Swee
       const Block& b = blocks[t];
       WordTopicCounts& wk = local_wk[t];
       std::vector<int32_t>& nk = local_k[t];
+      wk.K = K;
+      wk.stride = S;
       wk.count = n_wk;
-      wk.rebuild(V, K);
+      if (!dense) wk.rebuild(V);
       nk = n_k;
       Rng rng(o.seed * 0x9E3779B97F4A7C15ULL + static_cast<uint64_t>(sweep) * 1000003ULL + static_cast<uint64_t>(t));
       SweepInput in{words.data(), doc_tok.data(), z.data(), n_dk.data(), alpha.data(), o.beta, K, V,
                     b.doc_begin, b.doc_end, o.check_invariants};
-      sparse_sweep(in, wk, nk, rng);
+      (dense ? dense_sweep : sparse_sweep)(in, wk, nk, rng);
     };
     if (threads == 1) {
       work(0);
@@ -161,8 +171,8 @@ GibbsResult train_gibbs(const SparseCorpus& c, const GibbsOptions& o, const Swee
   r.phi.resize(K * V);
   for (int64_t k = 0; k < K; ++k)
     for (int64_t w = 0; w < V; ++w)
-      r.phi[k * V + w] = static_cast<float>((n_wk[w * K + k] + o.beta) / (n_k[k] + vbeta));
-  r.log_likelihood = log_likelihood_words(n_wk, n_k, K, V, o.beta);
+      r.phi[k * V + w] = static_cast<float>((n_wk[w * S + k] + o.beta) / (n_k[k] + vbeta));
+  r.log_likelihood = log_likelihood_words(n_wk, n_k, K, V, o.beta, S);
   return r;
 }
 

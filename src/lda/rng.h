@@ -25,6 +25,7 @@ class Rng {
     return result;
   }
   double uniform() { return (next() >> 11) * 0x1.0p-53; }  // [0, 1)
+  float uniform_float() { return static_cast<float>(next() >> 40) * 0x1.0p-24f; }  // [0, 1), 24 bits
   uint32_t below(uint32_t n) { return static_cast<uint32_t>((next() >> 32) * n >> 32); }
 
  private:

@@ -1,4 +1,4 @@
-#include "sparse_sweep.h"
+#include "sweep.h"
 
 #include <cmath>
 #include <string>
@@ -8,16 +8,15 @@
 
 namespace ntm::lda {
 
-void WordTopicCounts::rebuild(int64_t V, int64_t K_) {
-  K = K_;
-  topics.assign(V * K, 0);
-  pos.assign(V * K, -1);
+void WordTopicCounts::rebuild(int64_t V) {
+  topics.assign(V * stride, 0);
+  pos.assign(V * stride, -1);
   len.assign(V, 0);
   for (int64_t w = 0; w < V; ++w)
     for (int64_t k = 0; k < K; ++k)
-      if (count[w * K + k] > 0) {
-        pos[w * K + k] = len[w];
-        topics[w * K + len[w]++] = static_cast<int32_t>(k);
+      if (count[w * stride + k] > 0) {
+        pos[w * stride + k] = len[w];
+        topics[w * stride + len[w]++] = static_cast<int32_t>(k);
       }
 }
 
@@ -61,9 +60,9 @@ void sparse_sweep(const SweepInput& in, WordTopicCounts& wk, std::vector<int32_t
     }
     for (int64_t i = in.doc_tok[d]; i < in.doc_tok[d + 1]; ++i) {
       const int32_t w = in.words[i];
-      int32_t* wrow = &wk.count[w * K];
-      int32_t* wlist = &wk.topics[w * K];
-      int32_t* wpos = &wk.pos[w * K];
+      int32_t* wrow = &wk.count[w * wk.stride];
+      int32_t* wlist = &wk.topics[w * wk.stride];
+      int32_t* wpos = &wk.pos[w * wk.stride];
       int32_t& wlen = wk.len[w];
       // Take the token out (and every bucket term of its topic with it).
       int32_t k = in.z[i];

@@ -36,9 +36,13 @@ void LdaModel::fit(const TrainData& data, const TrainOptions& opts, at::Generato
   g.alpha = opts.alpha;
   g.beta = opts.beta;
   g.optimize_every = static_cast<int>(opts.optimize_every);
+  g.sampler = opts.lda_sampler == "dense"    ? lda::Sampler::Dense
+              : opts.lda_sampler == "sparse" ? lda::Sampler::Sparse
+                                             : lda::Sampler::Auto;
   g.threads = at::get_num_threads();  // the global --threads (configure_runtime)
   g.seed = gen.current_seed();        // derived from the run's seed
-  spdlog::info("lda: {} sweeps of collapsed Gibbs sampling, K={}, alpha={}, beta={}, {} thread(s)", g.iterations, K_,
+  spdlog::info("lda: {} sweeps of collapsed Gibbs sampling ({} sampler), K={}, alpha={}, beta={}, {} thread(s)",
+               g.iterations, lda::uses_dense_sampler(g) ? "dense" : "sparse", K_,
                g.alpha < 0 ? 50.0 / static_cast<double>(K_) : g.alpha, g.beta, g.threads);
 
   metrics_.clear();

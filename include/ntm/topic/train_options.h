@@ -50,6 +50,7 @@ struct TrainOptions {
   double alpha = -1;           // symmetric document-topic prior; < 0 means 50 / K
   double beta = 0.01;          // symmetric topic-word prior
   int64_t optimize_every = 0;  // optimise alpha every N sweeps after 100 burn-in sweeps (0 = never)
+  std::string lda_sampler = "auto";  // auto (dense up to 256 topics with AVX2, else sparse) | dense | sparse
 
   void validate() const;
 };
@@ -59,6 +60,6 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainOptions, model, labels, out
                                                 dropout, encoder_dropout, learn_priors, temperature, loss_weight, loss_type,
                                                 sparsity_ratio, topk, mask_mode, top_n, theta, theta_samples,
                                                 eval_batch_size, shuffle, weight_decay, word_embeddings, word_vectors,
-                                                theta_chunk, iterations, alpha, beta, optimize_every)
+                                                theta_chunk, iterations, alpha, beta, optimize_every, lda_sampler)
 
 }  // namespace ntm::topic
