@@ -77,9 +77,10 @@ NTM_INLINE int32_t draw(const int32_t* wrow, const float* a, const float* inv, f
   const v8f rest = u - shift1(incl);
   v8i reached = {};
   for (int64_t b = 0; b < B; ++b) reached -= load8(cum + 8 * b) <= rest;
-  // Rounding can step past a lane's last real topic; it then takes that one.
+  // Rounding can step past a lane's last real topic; it then takes that one. (Only weights that
+  // all underflow to 0, from absurd priors, could pick a lane without topics: the last topic then.)
   const int64_t blk = std::min<int64_t>(reached[lane], (K - 1 - lane) / 8);
-  return static_cast<int32_t>(8 * blk + lane);
+  return static_cast<int32_t>(std::min<int64_t>(8 * blk + lane, K - 1));
 }
 
 // kStreams runs of documents are sampled side by side, one token of each per step: the tokens

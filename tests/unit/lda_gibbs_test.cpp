@@ -180,6 +180,31 @@ TEST_CASE("LDA samplers draw from the collapsed Gibbs conditional", "[unit][lda]
   }
 }
 
+TEST_CASE("LDA samplers stay within K when every weight underflows to zero", "[unit][lda]") {
+  // α = β = 1e-30 and a one-token document whose word occurs nowhere else: every float weight
+  // α β / (n_k + Vβ) is 0, the draw has nothing to go on, and must still name one of the K topics.
+  const int K = 3, V = 2;
+  std::vector<double> alpha(K, 1e-30);
+  for (auto sampler : {ntm::lda::dense_sweep, ntm::lda::sparse_sweep}) {
+    std::vector<int32_t> words{1}, z{0}, n_dk{1, 0, 0};
+    std::vector<int64_t> doc_tok{0, 1};
+    ntm::lda::WordTopicCounts wk;
+    wk.K = K;
+    wk.stride = ntm::lda::topic_stride(K);
+    wk.count.assign(V * wk.stride, 0);
+    wk.count[1 * wk.stride + 0] = 1;
+    wk.count[0 * wk.stride + 1] = 5;  // word 0 elsewhere in the corpus
+    std::vector<int32_t> nk{1, 5, 0};
+    if (sampler == ntm::lda::sparse_sweep) wk.rebuild(V);
+    ntm::lda::SweepInput in{words.data(), doc_tok.data(), z.data(), n_dk.data(), alpha.data(), 1e-30, K, V, 0, 1, true};
+    ntm::lda::Rng rng(1);
+    for (int s = 0; s < 50; ++s) {
+      sampler(in, wk, nk, rng);
+      REQUIRE((z[0] >= 0 && z[0] < K));
+    }
+  }
+}
+
 TEST_CASE("LDA dense sampler draws the same topics with and without AVX2", "[unit][lda]") {
   // The AVX2 copy and the baseline copy of the dense sweep do the same IEEE operations, so a seed
   // gives the same model on any x86-64 CPU.
