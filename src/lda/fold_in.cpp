@@ -22,19 +22,21 @@ struct SplitMix {
   double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }  // [0, 1)
 };
 
-// Index drawn from unnormalised weights p[0..K) with cumulative sums in `cum`.
-int draw(const std::vector<double>& p, std::vector<double>& cum, SplitMix& rng) {
+// Index drawn from the weights (n_k + α_k) φ_k,w over k, with their running sums in `cum`.
+// phi_w: word w's φ column, contiguous (φ transposed to [V, K]).
+int draw(const std::vector<int32_t>& n_k, const std::vector<double>& alpha, const float* phi_w,
+         std::vector<double>& cum, SplitMix& rng) {
   double total = 0;
-  for (size_t k = 0; k < p.size(); ++k) cum[k] = (total += p[k]);
+  for (size_t k = 0; k < cum.size(); ++k) cum[k] = (total += (n_k[k] + alpha[k]) * static_cast<double>(phi_w[k]));
   const double u = rng.uniform() * total;
   auto it = std::upper_bound(cum.begin(), cum.end(), u);
-  return it == cum.end() ? static_cast<int>(p.size()) - 1 : static_cast<int>(it - cum.begin());
+  return it == cum.end() ? static_cast<int>(cum.size()) - 1 : static_cast<int>(it - cum.begin());
 }
 
-void fold_in_doc(const SparseCorpus& c, int64_t d, const std::vector<float>& phi, const std::vector<double>& alpha,
+// phi_t: φ transposed, [V, K].
+void fold_in_doc(const SparseCorpus& c, int64_t d, const std::vector<float>& phi_t, const std::vector<double>& alpha,
                  const FoldInOptions& o, float* theta) {
   const int K = static_cast<int>(alpha.size());
-  const int64_t V = c.vocab_size;
   double alpha_sum = 0;
   for (double a : alpha) alpha_sum += a;
   std::vector<int32_t> words;
@@ -50,21 +52,19 @@ void fold_in_doc(const SparseCorpus& c, int64_t d, const std::vector<float>& phi
     return;
   }
   SplitMix rng{o.seed * 0x2545F4914F6CDD1DULL + static_cast<uint64_t>(o.first_doc + d) + 1};
-  std::vector<double> p(static_cast<size_t>(K)), cum(static_cast<size_t>(K)), acc(static_cast<size_t>(K), 0.0);
+  std::vector<double> cum(static_cast<size_t>(K)), acc(static_cast<size_t>(K), 0.0);
   std::vector<int32_t> n_k(static_cast<size_t>(K), 0), z(words.size());
-  auto phi_of = [&](int k, int32_t w) { return static_cast<double>(phi[static_cast<size_t>(k * V + w)]); };
-  for (size_t i = 0; i < words.size(); ++i) {
-    for (int k = 0; k < K; ++k) p[static_cast<size_t>(k)] = alpha[static_cast<size_t>(k)] * phi_of(k, words[i]);
-    z[i] = draw(p, cum, rng);
+  auto phi_w = [&](size_t i) { return &phi_t[static_cast<size_t>(words[i]) * static_cast<size_t>(K)]; };
+  const std::vector<int32_t> none(static_cast<size_t>(K), 0);
+  for (size_t i = 0; i < words.size(); ++i) {  // the start: p(z = k) ∝ α_k φ_k,w
+    z[i] = draw(none, alpha, phi_w(i), cum, rng);
     ++n_k[static_cast<size_t>(z[i])];
   }
   int kept = 0;
   for (int sweep = 1; sweep <= o.sweeps; ++sweep) {
     for (size_t i = 0; i < words.size(); ++i) {
       --n_k[static_cast<size_t>(z[i])];
-      for (int k = 0; k < K; ++k)
-        p[static_cast<size_t>(k)] = (n_k[static_cast<size_t>(k)] + alpha[static_cast<size_t>(k)]) * phi_of(k, words[i]);
-      z[i] = draw(p, cum, rng);
+      z[i] = draw(n_k, alpha, phi_w(i), cum, rng);
       ++n_k[static_cast<size_t>(z[i])];
     }
     if (sweep > o.burn_in) {
@@ -84,13 +84,18 @@ std::vector<float> fold_in(const SparseCorpus& c, const std::vector<float>& phi,
   NTM_CHECK(K > 0 && static_cast<int64_t>(phi.size()) == K * c.vocab_size, "fold_in: phi must be [K, V]");
   NTM_CHECK(o.sweeps > o.burn_in && o.burn_in >= 0, "fold_in: need sweeps > burn_in >= 0");
   std::vector<float> theta(static_cast<size_t>(c.num_docs * K));
+  // φ word-major, so that a draw reads one contiguous row.
+  const int64_t V = c.vocab_size;
+  std::vector<float> phi_t(phi.size());
+  for (int64_t k = 0; k < K; ++k)
+    for (int64_t w = 0; w < V; ++w) phi_t[static_cast<size_t>(w * K + k)] = phi[static_cast<size_t>(k * V + w)];
   const int threads = std::max(1, std::min<int>(o.threads, static_cast<int>(std::max<int64_t>(1, c.num_docs))));
   std::vector<std::thread> pool;
   std::vector<std::exception_ptr> errors(static_cast<size_t>(threads));
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       try {
-        for (int64_t d = t; d < c.num_docs; d += threads) fold_in_doc(c, d, phi, alpha, o, theta.data() + d * K);
+        for (int64_t d = t; d < c.num_docs; d += threads) fold_in_doc(c, d, phi_t, alpha, o, theta.data() + d * K);
       } catch (...) {
         errors[static_cast<size_t>(t)] = std::current_exception();
       }
