@@ -73,14 +73,15 @@ NTM_INLINE int32_t draw(const int32_t* wrow, const float* a, const float* inv, f
   incl += shift2(incl);
   incl += shift4(incl);
   const v8f u = r * incl[7] - v8f{};
-  const int32_t lane = std::min(-lane_sum(incl <= u), 7);
+  // The lane is never one without topics (lanes >= K when K < 8); only weights that all underflow
+  // to 0, from absurd priors, could otherwise reach one.
+  const int32_t lane = std::min<int32_t>(-lane_sum(incl <= u), static_cast<int32_t>(std::min<int64_t>(7, K - 1)));
   const v8f rest = u - shift1(incl);
   v8i reached = {};
   for (int64_t b = 0; b < B; ++b) reached -= load8(cum + 8 * b) <= rest;
-  // Rounding can step past a lane's last real topic; it then takes that one. (Only weights that
-  // all underflow to 0, from absurd priors, could pick a lane without topics: the last topic then.)
+  // Rounding can step past a lane's last real topic; it then takes that one.
   const int64_t blk = std::min<int64_t>(reached[lane], (K - 1 - lane) / 8);
-  return static_cast<int32_t>(std::min<int64_t>(8 * blk + lane, K - 1));
+  return static_cast<int32_t>(8 * blk + lane);
 }
 
 // kStreams runs of documents are sampled side by side, one token of each per step: the tokens
