@@ -80,12 +80,13 @@ Chunk LabelStoreReader::read_chunk(size_t i, ReadColumns columns) const {
   c.layer_hidden = get("layer_hidden", true);
   check_chunk(c, impl_->meta, e.first_doc, e.num_docs, path);
   // Owning copies of the wanted columns: never hand out views of the mapping.
+  auto keep = [](at::Tensor& t, bool wanted) { t = wanted && t.defined() ? t.clone() : at::Tensor(); };
   for (at::Tensor* t : {&c.doc_index, &c.bow_indptr, &c.bow_indices, &c.bow_counts, &c.labels, &c.prompt_tokens,
-                        &c.next_token, &c.soft_labels, &c.hidden, &c.layer_hidden}) {
-    const bool skipped = (t == &c.soft_labels && !columns.soft_labels) ||
-                         ((t == &c.hidden || t == &c.layer_hidden) && !columns.hidden);
-    if (t->defined()) *t = skipped ? at::Tensor() : t->clone();
-  }
+                        &c.next_token})
+    keep(*t, true);
+  keep(c.soft_labels, columns.soft_labels);
+  keep(c.hidden, columns.hidden);
+  keep(c.layer_hidden, columns.hidden);
   return c;
 }
 
