@@ -34,7 +34,6 @@ double digamma(double x) {
 
 double log_likelihood_words(const std::vector<int32_t>& n_wk, const std::vector<int32_t>& n_k, int64_t K, int64_t V,
                             double beta, int64_t stride) {
-  if (stride == 0) stride = K;
   double ll = K * (std::lgamma(V * beta) - V * std::lgamma(beta));
   for (int64_t k = 0; k < K; ++k) {
     for (int64_t w = 0; w < V; ++w) ll += std::lgamma(n_wk[w * stride + k] + beta);

@@ -60,9 +60,9 @@ using SweepCallback = std::function<bool(int sweep)>;
 GibbsResult train_gibbs(const SparseCorpus& corpus, const GibbsOptions& options, const SweepCallback& on_sweep = {});
 
 // log p(w | z) for the current counts (exposed for tests).
-// n_wk is word-major [V, stride] (stride 0 means K).
+// n_wk is word-major [V, stride], stride >= K (rows padded as the samplers keep them).
 double log_likelihood_words(const std::vector<int32_t>& n_wk, const std::vector<int32_t>& n_k, int64_t K, int64_t V,
-                            double beta, int64_t stride = 0);
+                            double beta, int64_t stride);
 
 double digamma(double x);
 
