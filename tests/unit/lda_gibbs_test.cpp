@@ -43,6 +43,19 @@ Planted make_planted(int docs, uint32_t seed) {
   return p;
 }
 
+// The samplers' word-topic counts from dense n_wk [V, K]: rows padded to the stride, and the
+// sparse sampler's topic lists built.
+ntm::lda::WordTopicCounts word_topic_counts(const std::vector<int32_t>& n_wk, int K, int V, bool sparse) {
+  ntm::lda::WordTopicCounts wk;
+  wk.K = K;
+  wk.stride = ntm::lda::topic_stride(K);
+  wk.count.assign(V * wk.stride, 0);
+  for (int w = 0; w < V; ++w)
+    for (int k = 0; k < K; ++k) wk.count[w * wk.stride + k] = n_wk[w * K + k];
+  if (sparse) wk.rebuild(V);
+  return wk;
+}
+
 }  // namespace
 
 TEST_CASE("LDA Gibbs recovers planted topics", "[unit][lda]") {
@@ -152,19 +165,13 @@ TEST_CASE("LDA samplers draw from the collapsed Gibbs conditional", "[unit][lda]
     INFO((dense ? "dense" : "sparse"));
     std::vector<int32_t> words{w1, w2}, z{0, 1}, n_dk(K, 0);
     std::vector<int64_t> doc_tok{0, 2};
-    ntm::lda::WordTopicCounts wk;
-    wk.K = K;
-    wk.stride = ntm::lda::topic_stride(K);
-    wk.count.assign(V * wk.stride, 0);
-    for (int w = 0; w < V; ++w)
-      for (int k = 0; k < K; ++k) wk.count[w * wk.stride + k] = m_wk[w * K + k];
-    std::vector<int32_t> nk = m_k;
+    std::vector<int32_t> n_wk = m_wk, nk = m_k;
     for (int i = 0; i < 2; ++i) {
       ++n_dk[z[i]];
       ++nk[z[i]];
-      ++wk.count[words[i] * wk.stride + z[i]];
+      ++n_wk[words[i] * K + z[i]];
     }
-    if (!dense) wk.rebuild(V);
+    ntm::lda::WordTopicCounts wk = word_topic_counts(n_wk, K, V, !dense);
     ntm::lda::SweepInput in{words.data(), doc_tok.data(), z.data(), n_dk.data(), alpha.data(), beta, K, V, 0, 1, false};
     ntm::lda::Rng rng(42);
     const int sweeps = 500000;
@@ -188,14 +195,9 @@ TEST_CASE("LDA samplers stay within K when every weight underflows to zero", "[u
   for (auto sampler : {ntm::lda::dense_sweep, ntm::lda::sparse_sweep}) {
     std::vector<int32_t> words{1}, z{0}, n_dk{1, 0, 0};
     std::vector<int64_t> doc_tok{0, 1};
-    ntm::lda::WordTopicCounts wk;
-    wk.K = K;
-    wk.stride = ntm::lda::topic_stride(K);
-    wk.count.assign(V * wk.stride, 0);
-    wk.count[1 * wk.stride + 0] = 1;
-    wk.count[0 * wk.stride + 1] = 5;  // word 0 elsewhere in the corpus
+    // Word 1 is the document's token (topic 0); word 0 occurs elsewhere in the corpus.
+    ntm::lda::WordTopicCounts wk = word_topic_counts({0, 5, 0, 1, 0, 0}, K, V, sampler == ntm::lda::sparse_sweep);
     std::vector<int32_t> nk{1, 5, 0};
-    if (sampler == ntm::lda::sparse_sweep) wk.rebuild(V);
     ntm::lda::SweepInput in{words.data(), doc_tok.data(), z.data(), n_dk.data(), alpha.data(), 1e-30, K, V, 0, 1, true};
     ntm::lda::Rng rng(1);
     for (int s = 0; s < 50; ++s) {
