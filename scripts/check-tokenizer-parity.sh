@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tokenizer parity: ntm vs Hugging Face tokenizers 0.23.2 (npm package, the Rust library) on every
+# Tokenizer parity: ntm vs Hugging Face tokenizers 0.23.3 (PyPI package, the Rust library) on every
 # document of 20 Newsgroups (train+test), TweetTopic and StackOverflow, for the Llama-3, Qwen3,
 # Llama-2 and GPT-2 tokenizers, with and without special tokens. Prints mismatches (expected: 0)
 # and exits 1 if there are any.
@@ -7,8 +7,8 @@
 #   scripts/check-tokenizer-parity.sh [--limit N] [--tokenizers llama3,qwen3,llama2,gpt2] [--show N]
 #
 # --limit N: only the first N documents of each corpus (a CI-sized subset).
-# Needs: a built ntm (build/ntm or $NTM_BIN), node, the assets of scripts/fetch-test-assets.sh,
-# the corpora in $NTM_DATA_DIR (default ../shared/data).
+# Needs: a built ntm (build/ntm or $NTM_BIN), the references venv (scripts/setup-references.sh, or
+# NTM_PYTHON), the assets of scripts/fetch-test-assets.sh, the corpora in $NTM_DATA_DIR (default ../shared/data).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LIMIT=0
@@ -28,9 +28,11 @@ DATA=${NTM_DATA_DIR:-../shared/data}
 [[ -x $NTM_BIN ]] || { echo "check-tokenizer-parity: $NTM_BIN not built (cmake --build build --target ntm)" >&2; exit 2; }
 [[ -d $DATA ]] || { echo "check-tokenizer-parity: corpora not found in $DATA (set NTM_DATA_DIR)" >&2; exit 2; }
 scripts/fetch-test-assets.sh
+source scripts/lib/venv.sh
+ntm_python "$PWD" "$PWD/scripts/requirements/references.txt"
+hf() { "$NTM_PY" scripts/hf_tokenize.py "$@"; }
 A=.assets/tokenizers
-[[ -f .assets/node/node_modules/tokenizers/package.json ]] || { echo "check-tokenizer-parity: npm tokenizers missing (offline?)" >&2; exit 2; }
-[[ -f $A/gpt2-hf/tokenizer.json ]] || node scripts/hf-tokenize.js gpt2-json $A/gpt2/encoder.json $A/gpt2/vocab.bpe $A/gpt2-hf/tokenizer.json
+[[ -f $A/gpt2-hf/tokenizer.json ]] || hf gpt2-json $A/gpt2/encoder.json $A/gpt2/vocab.bpe $A/gpt2-hf/tokenizer.json
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ntm-parity.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -45,7 +47,7 @@ total_bad=0
 total_docs=0
 for corpus in 20newsgroups tweet_topic stackoverflow; do
   # shellcheck disable=SC2086
-  node scripts/hf-tokenize.js tsv2jsonl "$WORK/$corpus.all.jsonl" ${CORPUS[$corpus]}
+  hf tsv2jsonl "$WORK/$corpus.all.jsonl" ${CORPUS[$corpus]}
   if [[ $LIMIT -gt 0 ]]; then head -n "$LIMIT" "$WORK/$corpus.all.jsonl" >"$WORK/$corpus.jsonl"; else mv "$WORK/$corpus.all.jsonl" "$WORK/$corpus.jsonl"; fi
   ndocs=$(wc -l <"$WORK/$corpus.jsonl")
   for tok in ${TOKS//,/ }; do
@@ -58,9 +60,9 @@ for corpus in 20newsgroups tweet_topic stackoverflow; do
       flag=""; hflag=""; label="$corpus/$tok"
       if [[ $special == 1 ]]; then flag="--add-special-tokens"; hflag="--special"; label="$label/special"; fi
       "$NTM_BIN" tokenize --model "$ntm_model" $flag --input "$WORK/$corpus.jsonl" >"$WORK/ntm.jsonl"
-      node scripts/hf-tokenize.js encode "$hf_json" "$WORK/$corpus.jsonl" "$WORK/hf.jsonl" $hflag
+      hf encode "$hf_json" "$WORK/$corpus.jsonl" "$WORK/hf.jsonl" $hflag
       set +e
-      out=$(node scripts/hf-tokenize.js compare "$WORK/ntm.jsonl" "$WORK/hf.jsonl" "$WORK/$corpus.jsonl" "$label" --show "$SHOW")
+      out=$(hf compare "$WORK/ntm.jsonl" "$WORK/hf.jsonl" "$WORK/$corpus.jsonl" "$label" --show "$SHOW")
       set -e
       echo "$out"
       bad=$(echo "$out" | tail -n 1 | sed -E 's/.* ([0-9]+) mismatches$/\1/')

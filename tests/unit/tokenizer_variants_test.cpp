@@ -1,8 +1,9 @@
-// Component coverage against Hugging Face tokenizers 0.23.2: variants of the e2e tokenizer.json
+// Component coverage against Hugging Face tokenizers 0.23.3 (PyPI; npm's 0.23.2 gave the same ids):
+// variants of the e2e tokenizer.json
 // (NFKC/Lowercase/Strip, Metaspace, byte_fallback, Digits/Punctuation/WhitespaceSplit, Split
 // behaviours and invert, ByteLevel prefix space, added-token options, templates, decoders), with
 // the reference ids and decodes in tests/fixtures/tokenizers/components.json
-// (scripts/make-tokenizer-component-fixtures.js).
+// (scripts/make-tokenizer-component-fixtures.py).
 #include "catch.h"
 #include "ntm/text/tokenizer.h"
 #include "ntm/util/config.h"
