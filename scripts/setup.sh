@@ -5,6 +5,8 @@
 #   NTM_SKIP_APT=1 scripts/setup.sh   build only
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/ccache.sh
+ntm_ccache_env "$PWD"
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config

@@ -1,13 +1,13 @@
 // Causal self-attention over packed sequences.
 //
 // Two paths:
-//  * SDPA (libtorch >= 2.1 on CUDA, no soft-capping): the packed rows are scattered into a
+//  * SDPA (libtorch >= 2.5 on CUDA, no soft-capping): the packed rows are scattered into a
 //    right-padded [B, heads, T, hd] layout and at::scaled_dot_product_attention runs with
 //    is_causal=true and NO mask tensor (a real query never sees a pad key when padding is on the
-//    right), which lets it pick the Flash kernel. GQA uses enable_gqa (libtorch >= 2.5, half
-//    types) instead of materialising repeated K/V. A sliding window shorter than T needs a band
+//    right), which lets it pick the Flash kernel. GQA uses enable_gqa (half types) instead of
+//    materialising repeated K/V. A sliding window shorter than T needs a band
 //    mask [T, T] (broadcast, never [B, heads, T, T]).
-//  * Manual (libtorch 1.13, CPU, soft-capping): per sequence, with no padding at all, in blocks of
+//  * Manual (libtorch < 2.5, CPU, soft-capping): per sequence, with no padding at all, in blocks of
 //    query rows that only multiply against the keys they can see (causal: keys < block end;
 //    window: keys >= block start - window + 1). GQA by grouping the rep query heads of one KV
 //    head into one matmul. Scores in the activation dtype, softmax in fp32, as HF eager.
@@ -18,11 +18,11 @@
 
 #include "lm/layers.h"
 
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
-#define NTM_LM_HAVE_SDPA 1
-#endif
+// One version switch, so that each side is compiled by one of the two builds (docs/building.md):
+// Debian's libtorch 1.13 compiles the manual path only, the torch wheel (2.15) both. libtorch
+// 2.1-2.4 has SDPA without enable_gqa; it uses the manual path too.
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 5)
-#define NTM_LM_HAVE_SDPA_GQA 1
+#define NTM_LM_HAVE_SDPA 1
 #endif
 
 namespace ntm::lm {
@@ -86,20 +86,13 @@ at::Tensor attention_sdpa(const at::Tensor& q, const at::Tensor& k, const at::Te
     auto qi = at::arange(T, idx).unsqueeze(1), ki = at::arange(T, idx).unsqueeze(0);
     mask = (ki <= qi).logical_and(qi - ki < window);  // [T, T] true = visible, broadcast over B, heads
   }
-  bool native_gqa = false;
-#ifdef NTM_LM_HAVE_SDPA_GQA
   // enable_gqa is honoured without copies by the Flash / cuDNN kernels (half types, no mask).
-  native_gqa = rep > 1 && !band && (q.scalar_type() == at::kBFloat16 || q.scalar_type() == at::kHalf);
-#endif
+  const bool native_gqa = rep > 1 && !band && (q.scalar_type() == at::kBFloat16 || q.scalar_type() == at::kHalf);
   if (rep > 1 && !native_gqa) {
     kp = kp.repeat_interleave(rep, 1);
     vp = vp.repeat_interleave(rep, 1);
   }
-#ifdef NTM_LM_HAVE_SDPA_GQA
   auto o = at::scaled_dot_product_attention(qp, kp, vp, mask, 0.0, /*is_causal=*/!band, scale, native_gqa);
-#else
-  auto o = at::scaled_dot_product_attention(qp, kp, vp, mask, 0.0, /*is_causal=*/!band, scale);
-#endif
   o = o.transpose(1, 2).reshape({B * T, nH * hd});  // [B T, nH hd]
   return dense ? o : o.index_select(0, batch.slot);
 }

@@ -10,6 +10,7 @@
 #include <torch/version.h>
 
 #include "ntm/error.h"
+#include "ntm_build_info.h"
 
 namespace ntm {
 
@@ -20,7 +21,7 @@ c10::Device resolve_device(const std::string& spec) {
   if (spec == "cuda" || spec.rfind("cuda:", 0) == 0) {
     if (!has_cuda)
       usage_error("--device ", spec, ": this ntm links a libtorch without a usable CUDA device (",
-                  runtime_description(), "); use --device cpu or build with scripts/gpu-build.sh");
+                  runtime_description(), "); use --device cpu, or on a GPU machine build with scripts/setup-torch.sh");
     int index = 0;
     if (spec.size() > 5) {
       try {
@@ -62,11 +63,10 @@ void configure_runtime(int threads, uint64_t seed) {
 
 std::string runtime_description() {
   std::string s = std::string("libtorch ") + TORCH_VERSION;
-  if (torch::cuda::is_available())
-    s += " (CUDA, " + std::to_string(torch::cuda::device_count()) + " GPU(s))";
-  else
-    s += " (CPU only)";
-  return s;
+  if (!NTM_TORCH_CUDA) return s + " (CPU only: CUDA not compiled in)";
+  s += " (CUDA compiled in; ";
+  if (torch::cuda::is_available()) return s + std::to_string(torch::cuda::device_count()) + " GPU(s) usable)";
+  return s + "no usable GPU)";
 }
 
 }  // namespace ntm
