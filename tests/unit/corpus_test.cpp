@@ -4,6 +4,7 @@
 #include <set>
 
 #include "catch.h"
+#include "skip.h"
 #include "ntm/data/corpus.h"
 #include "ntm/data/words.h"
 #include "ntm/error.h"
@@ -236,10 +237,7 @@ TEST_CASE("a 5 MB single document streams through every reader", "[unit][data][c
 
 TEST_CASE("shared corpora: stackoverflow 20000 rows, 20 Newsgroups 11314 + 7532", "[unit][data][corpus][shared]") {
   std::string dir = ntm::test::data_dir();
-  if (dir.empty()) {
-    WARN("NTM_DATA_DIR is not set; skipping the shared-corpus checks");
-    return;
-  }
+  if (dir.empty()) NTM_SKIP("NTM_DATA_DIR is not set (the shared corpora; scripts/test.sh sets it from ../shared/data)");
   TempDir tmp;
   {
     auto r = CorpusReader::open(dir + "/stackoverflow/all.tsv");

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "catch.h"
+#include "skip.h"
 #include "label_store_test_util.h"
 #include "test_util.h"
 
@@ -55,10 +56,8 @@ std::vector<double> values(const std::string& out, const std::string& prefix) {
 TEST_CASE("python + numpy read a label store written by ntm", "[e2e][store]") {
   std::string probe;
   if (!std::filesystem::exists("/usr/bin/python3") ||
-      run_shell("/usr/bin/python3 -c 'import numpy'", probe) != 0) {
-    WARN("/usr/bin/python3 with numpy not available; skipping the Python reader test");
-    return;
-  }
+      run_shell("/usr/bin/python3 -c 'import numpy'", probe) != 0)
+    NTM_SKIP("/usr/bin/python3 with numpy not available (Debian package python3-numpy)");
   TempDir tmp;
   std::string dir = tmp / "labels";
   write_store(dir, {3, 2, 4}, "bfloat16");

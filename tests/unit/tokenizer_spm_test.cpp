@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "catch.h"
+#include "skip.h"
 #include "ntm/error.h"
 #include "ntm/text/tokenizer.h"
 #include "ntm/util/fs.h"
@@ -38,14 +39,10 @@ const char* kCorpus[] = {
 }  // namespace
 
 TEST_CASE("tokenizer: SentencePiece model trained with spm_train encodes next to libtorch", "[unit][tokenizer]") {
-  if (!have_spm_tools()) {
-    WARN("skipped: spm_train / spm_encode not installed (Debian package sentencepiece)");
-    return;
-  }
+  if (!have_spm_tools()) NTM_SKIP("spm_train / spm_encode not installed (Debian package sentencepiece)");
 #if defined(__SANITIZE_ADDRESS__)
-  WARN("skipped in the AddressSanitizer build: the SentencePiece shim needs dlopen(RTLD_DEEPBIND), which ASan "
-       "aborts on (google/sanitizers#611); ntm reports that as an error instead");
-  return;
+  NTM_SKIP("the AddressSanitizer build: the SentencePiece shim needs dlopen(RTLD_DEEPBIND), which ASan "
+           "aborts on (google/sanitizers#611); ntm reports that as an error instead");
 #endif
   ::setenv("NTM_SPM_SHIM", (dirname_of(NTM_BINARY) + "/libntm_spm_shim.so").c_str(), 0);
   // A libtorch op first, so both protobuf-carrying libraries are live in this process.
