@@ -3,10 +3,13 @@
 # (llama-cpp-python 0.3.36, vocab_only) and vs transformers 5.23.0's tokenizer loaded from the same
 # file, on the shared texts (tests/fixtures/tokenizers/texts.json) plus edge cases (digit runs,
 # whitespace runs, Unicode, special-token strings), without and with special tokens. Prints the
-# mismatches (expected: 0) and exits 1 if there are any.
+# mismatches and exits 1 if there are any against llama.cpp (expected: 0). Mismatches against
+# transformers are printed but not counted unless --strict: its GGUF loader ignores
+# tokenizer.ggml.pre, so for SmolLM2 ("smollm": every digit alone) it differs from llama.cpp and
+# from SmolLM2's own tokenizer.json where a whitespace run precedes a digit (2 shared texts).
 #
 #   scripts/check-gguf-tokenizer.sh [--model FILE.gguf] [--engines llama.cpp,transformers] [--show N]
-#                                   [--write-fixture]
+#                                   [--write-fixture] [--strict]
 #
 # --model: default the SmolLM2 file of scripts/fetch-test-assets.sh (.assets/models/*.gguf).
 # --write-fixture: also store llama.cpp's ids as tests/fixtures/tokenizers/smollm2-gguf.json
@@ -18,13 +21,15 @@ MODEL=""
 ENGINES=llama.cpp,transformers
 SHOW=5
 FIXTURE=0
+STRICT=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --model) MODEL=$2; shift 2 ;;
     --engines) ENGINES=$2; shift 2 ;;
     --show) SHOW=$2; shift 2 ;;
     --write-fixture) FIXTURE=1; shift ;;
-    -h|--help) sed -n 2,15p "$0"; exit 0 ;;
+    --strict) STRICT=1; shift ;;
+    -h|--help) sed -n 2,19p "$0"; exit 0 ;;
     *) echo "check-gguf-tokenizer: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -54,7 +59,11 @@ for special in 0 1; do
       "$(basename "$MODEL") vs $engine$suffix" --show "$SHOW")
     echo "$out"
     bad=$(echo "$out" | tail -n 1 | sed -E 's/.* ([0-9]+) mismatches$/\1/')
-    total_bad=$((total_bad + bad))
+    if [[ $engine == transformers && $STRICT == 0 ]]; then
+      [[ $bad == 0 ]] || echo "  (not counted: transformers' GGUF loader ignores tokenizer.ggml.pre and splits digits the GPT-2 way; see docs/gguf-tokenizer.md; --strict counts it)"
+    else
+      total_bad=$((total_bad + bad))
+    fi
   done
 done
 if [[ $FIXTURE == 1 ]]; then

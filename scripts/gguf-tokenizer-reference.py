@@ -86,7 +86,10 @@ def cmd_compare(ntm_path, ref_path, texts_path, label, show):
         sys.exit(f"{label}: line counts differ: ntm {len(a)}, reference {len(b)}, texts {len(texts)}")
     bad = [i for i in range(len(texts)) if a[i] != b[i]]
     for i in bad[:show]:
-        print(f"  {label} text {i}: {json.dumps(texts[i], ensure_ascii=False)[:120]}\n    ntm {a[i][:40]}\n    ref {b[i][:40]}")
+        k = next((j for j in range(min(len(a[i]), len(b[i]))) if a[i][j] != b[i][j]), min(len(a[i]), len(b[i])))
+        lo = max(0, k - 3)
+        print(f"  {label} text {i}: {json.dumps(texts[i], ensure_ascii=False)[:120]}\n"
+              f"    first difference at id {k}: ntm ...{a[i][lo:k + 6]}\n    {' ' * 27}ref ...{b[i][lo:k + 6]}")
     print(f"{label}: {len(texts)} texts, {len(bad)} mismatches")
 
 
@@ -98,7 +101,7 @@ def cmd_fixture(gguf_path, texts_path, plain_path, special_path, out):
     data = {
         "file": Path(gguf_path).name,
         "sha256": h.hexdigest(),
-        "reference": "llama-cpp-python 0.3.36 (vocab_only, special=True); transformers 5.23.0 agrees",
+        "reference": "llama-cpp-python 0.3.36 (Llama(vocab_only=True).tokenize(text, add_bos=special, special=True))",
         "texts": read_jsonl(texts_path)[-len(EDGE_TEXTS):],
         "n_shared_texts": len(read_jsonl(texts_path)) - len(EDGE_TEXTS),
         "plain": read_jsonl(plain_path),
