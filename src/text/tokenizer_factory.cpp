@@ -3,6 +3,8 @@
 
 #include "ntm/util/symlinks.h"
 #include "ntm/error.h"
+#include "ntm/io/gguf.h"
+#include "ntm/text/gguf_tokenizer.h"
 #include "ntm/text/tokenizer.h"
 #include "ntm/util/fs.h"
 
@@ -53,6 +55,7 @@ std::unique_ptr<Tokenizer> load_tokenizer(const std::string& dir, const Tokenize
 namespace {
 
 std::unique_ptr<Tokenizer> load_by_files(const std::string& dir, const TokenizerLoadOptions& opts) {
+  if (!is_directory(dir) && gguf::is_gguf_file(dir)) return load_tokenizer_from_gguf(dir, opts);
   if (!is_directory(dir)) input_error(dir, ": not a directory (expected a model folder with tokenizer.json or tokenizer.model)");
   std::string json_path = path_join(dir, "tokenizer.json");
   std::string spm_path = path_join(dir, "tokenizer.model");
