@@ -18,11 +18,18 @@ ST=.assets/bench-gguf/smollm2-f32
 if [[ ! -f $ST/model.safetensors ]]; then
   echo "bench-gguf-load: writing the float32 safetensors copy to $ST (once)" >&2
   "$PY" - "$GGUF" "$ST" <<'PY'
-import os, sys, torch
+import json, os, sys, torch
+from safetensors.torch import save_file
 from transformers import AutoModelForCausalLM
 m = AutoModelForCausalLM.from_pretrained(os.path.dirname(os.path.abspath(sys.argv[1])),
                                          gguf_file=os.path.basename(sys.argv[1]), dtype=torch.float32)
-m.save_pretrained(sys.argv[2])
+# save_pretrained refuses GGUF-loaded models: write config.json and the weights directly.
+os.makedirs(sys.argv[2], exist_ok=True)
+cfg = m.config.to_dict()
+cfg.pop("quantization_config", None)
+json.dump(cfg, open(os.path.join(sys.argv[2], "config.json"), "w"), indent=1)
+sd = {k: v.contiguous() for k, v in m.state_dict().items() if not (k == "lm_head.weight" and cfg.get("tie_word_embeddings"))}
+save_file(sd, os.path.join(sys.argv[2], "model.safetensors"))
 PY
 fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
