@@ -77,7 +77,7 @@ def random_blocks(qt, n_blocks):
     fields = {Q.Q2_K: [80, 82], Q.Q3_K: [108], Q.Q4_K: [0, 2], Q.Q5_K: [0, 2], Q.Q6_K: [208], Q.Q8_0: [0], Q.Q4_1: [0, 2]}
     raw = rng.integers(0, 256, size=(n_blocks, GGML_QUANT_SIZES[qt][1]), dtype=np.uint8)
     for off in fields[qt]:
-        raw[:, off:off + 2] = (np.abs(rng.standard_normal(n_blocks)) * 0.004 + 0.001).astype(np.float16).view(np.uint8).reshape(-1, 2)
+        raw[:, off:off + 2] = (np.abs(rng.standard_normal(n_blocks)) * 0.0002 + 0.00005).astype(np.float16).view(np.uint8).reshape(-1, 2)
     return raw
 
 
