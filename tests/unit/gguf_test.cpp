@@ -202,13 +202,13 @@ TEST_CASE("gguf: hostile files give one-line errors naming the field", "[gguf][u
   }
   SECTION("offsets outside the file and misaligned data") {
     GgufBuilder b;
-    b.tensor("far", {4}, 0, std::string(16, '\0'), int64_t(1) << 40);
+    b.tensor("far", {4}, 0, std::string(16, '\0'), uint64_t(1) << 40);
     expect_error(b.build(), {"tensor 'far' offset", "past the end"});
     GgufBuilder c;
     c.tensor("mis", {1}, 0, std::string(4, '\0'), 4);
     expect_error(c.build(), {"tensor 'mis'", "not a multiple of the alignment 32"});
     GgufBuilder d;
-    d.tensor("wrap", {4}, 0, std::string(16, '\0'), static_cast<int64_t>(~uint64_t(0) - 31));
+    d.tensor("wrap", {4}, 0, std::string(16, '\0'), ~uint64_t(0) - 31);
     expect_error(d.build(), {"tensor 'wrap'"});
   }
   SECTION("general.alignment") {

@@ -56,15 +56,16 @@ class GgufBuilder {
   }
 
   // A tensor with the given ggml dims and raw data; placed at the next aligned data offset
-  // (or at `offset` when >= 0).
+  // (or at `offset` when given).
+  static constexpr uint64_t kAuto = ~uint64_t(0);
   void tensor(const std::string& name, const std::vector<int64_t>& ne, uint32_t type, const std::string& bytes,
-              int64_t offset = -1) {
+              uint64_t offset = kAuto) {
     while (data_.size() % alignment) data_.push_back('\0');
     put_str(infos_, name);
     put_u32(infos_, static_cast<uint32_t>(ne.size()));
     for (int64_t d : ne) put_u64(infos_, static_cast<uint64_t>(d));
     put_u32(infos_, type);
-    put_u64(infos_, offset >= 0 ? static_cast<uint64_t>(offset) : data_.size());
+    put_u64(infos_, offset != kAuto ? offset : data_.size());
     data_ += bytes;
     ++n_t_;
   }

@@ -16,8 +16,6 @@
 #include <utility>
 #include <vector>
 
-#include "ntm/util/mapped_file.h"
-
 namespace ntm::st {
 
 enum class DType { kBool, kU8, kI8, kI16, kI32, kI64, kF16, kBF16, kF32, kF64 };
@@ -66,7 +64,6 @@ class File {
  private:
   File() = default;
   std::string path_;
-  std::unique_ptr<MappedFile> map_;
   const uint8_t* base_ = nullptr;
   size_t size_ = 0;
   Header header_;
