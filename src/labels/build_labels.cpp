@@ -278,7 +278,7 @@ class Progress {
 
 void BuildLabelsOptions::validate() const {
   if (corpus.empty()) usage_error("--corpus is required");
-  if (model.empty()) usage_error("--model is required (a Hugging Face checkpoint folder)");
+  if (model.empty()) usage_error("--model is required (a Hugging Face checkpoint folder or a .gguf file)");
   if (out.empty()) usage_error("--out is required");
   if (vocab.empty() && vocab_size <= 0) usage_error("--vocab-size must be > 0 (got ", vocab_size, ")");
   if (batch_tokens <= 0) usage_error("--batch-tokens must be > 0 (got ", batch_tokens, ")");
@@ -294,8 +294,10 @@ void BuildLabelsOptions::validate() const {
 BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& device_spec) {
   const auto t0 = Clock::now();
   o.validate();
-  if (!is_directory(o.model)) input_error("--model ", o.model, ": not a directory (expected a Hugging Face checkpoint folder)");
-  if (!path_exists(path_join(o.model, "config.json")))
+  const bool gguf_model = lm::is_gguf_model(o.model);
+  if (!gguf_model && !is_directory(o.model))
+    input_error("--model ", o.model, ": not a directory or a .gguf file (expected a Hugging Face checkpoint folder)");
+  if (!gguf_model && !path_exists(path_join(o.model, "config.json")))
     input_error("--model ", o.model, ": no config.json in the folder (expected a Hugging Face checkpoint: config.json, "
                 "model.safetensors or model.safetensors.index.json, tokenizer.json or tokenizer.model)");
   const auto [shard_i, shard_n] = parse_shard(o.shard);
@@ -385,7 +387,7 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   json weights = json::array();
   meta.lm = {{"path", o.model},
              {"model_type", model->config().model_type},
-             {"config", file_identity(path_join(o.model, "config.json"))},
+             {"config", file_identity(gguf_model ? o.model : path_join(o.model, "config.json"))},
              {"dtype", c10::toString(model->dtype())},
              {"vocab_size", V_lm},
              {"hidden_size", model->config().hidden_size},

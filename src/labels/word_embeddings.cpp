@@ -4,25 +4,25 @@
 #include <torch/torch.h>
 
 #include "ntm/error.h"
-#include "ntm/io/safetensors.h"
+#include "lm/tensor_source.h"
 
 namespace ntm::labels {
 
 at::Tensor lm_word_embeddings(const std::string& model_dir, const text::Tokenizer& tok,
                               const std::vector<std::string>& words, const text::WordTokenReport& report,
                               nlohmann::json& source) {
-  st::Checkpoint ckpt(model_dir);
+  auto ckpt = lm::open_tensor_source(model_dir);  // checkpoint folder or GGUF file
   std::string name;
   for (const char* n : {"model.embed_tokens.weight", "model.language_model.embed_tokens.weight",
                         "transformer.wte.weight", "wte.weight"})
-    if (ckpt.contains(n)) {
+    if (ckpt->contains(n)) {
       name = n;
       break;
     }
   if (name.empty())
     input_error(model_dir, ": no input-embedding tensor (model.embed_tokens.weight or wte.weight) for the word "
                 "embeddings of the label store");
-  at::Tensor table = ckpt.tensor(name);  // [V_lm, E], the checkpoint's dtype (memory-mapped)
+  at::Tensor table = ckpt->tensor(name);  // [V_lm, E], the checkpoint's dtype (memory-mapped; GGUF: float32)
   if (table.dim() != 2) input_error(model_dir, ": '", name, "' is not a matrix");
   const int64_t V_lm = table.size(0), E = table.size(1), V = static_cast<int64_t>(words.size());
   auto out = torch::empty({V, E}, torch::kFloat32);  // [V, E]

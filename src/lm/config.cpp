@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "lm/arch/arch.h"
+#include "lm/gguf_model.h"
 #include "ntm/error.h"
 #include "ntm/util/config.h"
 #include "ntm/util/fs.h"
@@ -197,6 +198,10 @@ DecoderConfig parse_decoder_config(const nlohmann::json& j, const std::string& w
 }
 
 DecoderConfig load_decoder_config(const std::string& dir) {
+  if (is_gguf_model(dir)) {
+    auto f = gguf::File::open(dir);
+    return parse_decoder_config(gguf_hf_config(*f), dir);
+  }
   std::string path = path_join(dir, "config.json");
   if (!path_exists(path)) input_error(dir, ": no config.json (not a Hugging Face model folder?)");
   check_inside_model_dir(dir, path);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "ntm/error.h"
+#include "ntm/io/gguf.h"
 
 namespace ntm::lm {
 
@@ -19,21 +20,22 @@ std::string shape_str(const std::vector<int64_t>& s) {
 }
 
 WeightLoader::WeightLoader(const std::string& dir, const DecoderConfig& cfg, c10::ScalarType dtype, c10::Device device)
-    : dir_(dir), ckpt_(dir), cfg_(cfg), dtype_(dtype), device_(device) {}
+    : dir_(dir), src_(open_tensor_source(dir)), cfg_(cfg), dtype_(dtype), device_(device) {}
 
 at::Tensor WeightLoader::raw(const std::string& name, const std::vector<int64_t>& shape) {
-  if (!ckpt_.contains(name))
+  if (!src_->contains(name))
     input_error(dir_, ": missing tensor '", name, "' (expected shape ", shape_str(shape), " for model_type ",
                 cfg_.model_type, ")");
-  const st::TensorInfo& info = ckpt_.info(name);
-  if (info.shape != shape)
-    input_error(dir_, ": tensor '", name, "' has shape ", shape_str(info.shape), ", expected ", shape_str(shape),
-                " (from config.json)");
-  if (info.dtype != st::DType::kF32 && info.dtype != st::DType::kBF16 && info.dtype != st::DType::kF16)
-    input_error(dir_, ": tensor '", name, "' has dtype ", st::dtype_name(info.dtype),
-                "; model weights must be F32, BF16 or F16");
+  const std::vector<int64_t> have = src_->shape(name);
+  if (have != shape)
+    input_error(dir_, ": tensor '", name, "' has shape ", shape_str(have), ", expected ", shape_str(shape),
+                is_gguf_model(dir_) ? " (from the GGUF metadata)" : " (from config.json)");
+  if (!src_->weight_dtype_ok(name))
+    input_error(dir_, ": tensor '", name, "' has dtype ", src_->dtype_name(name),
+                is_gguf_model(dir_) ? "; ntm dequantizes " : "; model weights must be ",
+                is_gguf_model(dir_) ? gguf::supported_type_names() : std::string("F32, BF16 or F16"));
   used_.insert(name);
-  return ckpt_.tensor(name);
+  return src_->tensor(name);
 }
 
 at::Tensor WeightLoader::convert(const at::Tensor& t) const { return convert(t, dtype_); }
@@ -60,7 +62,7 @@ at::Tensor WeightLoader::norm_weight(const std::string& name, int64_t size) {
 
 std::string WeightLoader::find_prefix(const std::vector<std::string>& candidates, const std::string& probe) const {
   for (const auto& p : candidates)
-    if (ckpt_.contains(p + probe)) return p;
+    if (src_->contains(p + probe)) return p;
   std::string tried;
   for (const auto& p : candidates) tried += (tried.empty() ? "'" : ", '") + p + probe + "'";
   input_error(dir_, ": missing tensor ", tried, " (not a ", cfg_.model_type, " checkpoint?)");
@@ -68,7 +70,7 @@ std::string WeightLoader::find_prefix(const std::vector<std::string>& candidates
 
 std::vector<std::string> WeightLoader::unused() const {
   std::vector<std::string> out;
-  for (const auto& n : ckpt_.names())
+  for (const auto& n : src_->names())
     if (!used_.count(n)) out.push_back(n);
   return out;
 }

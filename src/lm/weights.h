@@ -3,11 +3,12 @@
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
 
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "ntm/io/safetensors.h"
+#include "lm/tensor_source.h"
 #include "ntm/lm/config.h"
 
 namespace ntm::lm {
@@ -32,14 +33,14 @@ struct DecoderWeights {
   at::Tensor lm_head;    // [V_lm, H] (the embedding when tied)
 };
 
-// Reads tensors from a checkpoint, checks their shapes, converts them once to the model's dtype
+// Reads tensors from a checkpoint folder or a GGUF file (see tensor_source.h), checks their shapes, converts them once to the model's dtype
 // and device (new tensors: the mapped file memory is never written) and records which tensors
 // were used.
 class WeightLoader {
  public:
   WeightLoader(const std::string& dir, const DecoderConfig& cfg, c10::ScalarType dtype, c10::Device device);
 
-  bool has(const std::string& name) const { return ckpt_.contains(name); }
+  bool has(const std::string& name) const { return src_->contains(name); }
   // The tensor with the expected shape, converted to the model dtype (or `dtype` when given).
   at::Tensor get(const std::string& name, const std::vector<int64_t>& shape);
   at::Tensor get(const std::string& name, const std::vector<int64_t>& shape, c10::ScalarType dtype);
@@ -60,7 +61,7 @@ class WeightLoader {
 
  private:
   std::string dir_;
-  st::Checkpoint ckpt_;
+  std::unique_ptr<TensorSource> src_;
   const DecoderConfig& cfg_;
   c10::ScalarType dtype_;
   c10::Device device_;

@@ -14,6 +14,11 @@
 namespace ntm::text {
 
 using json = nlohmann::json;
+class Tokenizer;
+
+// A tokenizer from a tokenizer.json already parsed (or assembled in memory, as the GGUF loader
+// does); `source` names it in errors. No tokenizer_config.json is applied.
+std::unique_ptr<Tokenizer> make_hf_tokenizer(const json& j, const std::string& source);
 
 // A piece of the input during pre-tokenization. id >= 0: an added token already recognised.
 struct Piece {

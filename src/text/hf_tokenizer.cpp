@@ -135,6 +135,10 @@ int64_t max_tokenizer_file_bytes() {
   return int64_t{256} << 20;
 }
 
+std::unique_ptr<Tokenizer> make_hf_tokenizer(const json& j, const std::string& source) {
+  return std::make_unique<HfTokenizer>(j, source);
+}
+
 std::unique_ptr<Tokenizer> parse_hf_tokenizer_json(const std::string& text, const std::string& source) {
   json j;
   try {

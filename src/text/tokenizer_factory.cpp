@@ -3,6 +3,8 @@
 
 #include "ntm/util/symlinks.h"
 #include "ntm/error.h"
+#include "ntm/io/gguf.h"
+#include "ntm/text/gguf_tokenizer.h"
 #include "ntm/text/tokenizer.h"
 #include "ntm/util/fs.h"
 
@@ -16,6 +18,7 @@ class BosOverride : public Tokenizer {
     set_special_ids(inner_->bos_id(), inner_->eos_id(), inner_->pad_id(), inner_->unk_id());
     set_model_max_length(inner_->model_max_length());
     set_source(inner_->source());
+    set_chat_template(inner_->chat_template());
   }
   std::vector<int32_t> encode(std::string_view text, bool add_special_tokens) const override {
     std::vector<int32_t> ids = inner_->encode(text, add_special_tokens);
@@ -53,6 +56,7 @@ std::unique_ptr<Tokenizer> load_tokenizer(const std::string& dir, const Tokenize
 namespace {
 
 std::unique_ptr<Tokenizer> load_by_files(const std::string& dir, const TokenizerLoadOptions& opts) {
+  if (!is_directory(dir) && gguf::is_gguf_file(dir)) return load_tokenizer_from_gguf(dir, opts);
   if (!is_directory(dir)) input_error(dir, ": not a directory (expected a model folder with tokenizer.json or tokenizer.model)");
   std::string json_path = path_join(dir, "tokenizer.json");
   std::string spm_path = path_join(dir, "tokenizer.model");

@@ -9,6 +9,7 @@
 #include "ntm/data/words.h"
 #include "ntm/error.h"
 #include "ntm/eval/evaluate.h"
+#include "ntm/io/gguf.h"
 #include "ntm/io/safetensors.h"
 #include "ntm/labels/label_store.h"
 #include "ntm/util/config.h"
@@ -39,6 +40,30 @@ inline void run_safetensors(const uint8_t* data, size_t size) {
       volatile uint8_t sink = 0;
       for (uint64_t i = t.begin; i < t.end && i < t.begin + 64; ++i) sink ^= data[h.data_start + i];
       (void)sink;
+    }
+  } catch (const ntm::Error&) {
+  }
+}
+
+// Fuzzes the GGUF reader: header, metadata (every typed accessor), tensor infos and, for small
+// tensors of supported types, dequantization. Accepted tensors must lie inside the input.
+inline void run_gguf(const uint8_t* data, size_t size) {
+  try {
+    auto f = ntm::gguf::File::from_bytes(std::string(reinterpret_cast<const char*>(data), size), "fuzz.gguf");
+    for (const auto& kv : f->metadata()) {
+      try {
+        if (kv.type == ntm::gguf::ValueType::kArray) {
+          if (kv.elem_type == ntm::gguf::ValueType::kString) (void)f->get_string_array(kv.key);
+          else (void)f->get_f32_array(kv.key), (void)f->get_i64_array(kv.key);
+        } else {
+          (void)f->get_u32(kv.key);
+        }
+      } catch (const ntm::Error&) {
+      }
+    }
+    for (const auto& t : f->tensors()) {
+      if (f->data_start() + t.offset + t.nbytes > size) __builtin_trap();
+      if (ntm::gguf::type_supported(t.type) && t.numel() <= (1 << 16)) (void)f->dequantize(t);
     }
   } catch (const ntm::Error&) {
   }

@@ -68,8 +68,9 @@ struct DecoderConfig {
   int64_t rotary_dim() const;  // head_dim * partial_rotary_factor, even
 };
 
-// Parses <dir>/config.json with the adapter registered for its model_type. Errors name the
-// file and the key; an unknown model_type lists the supported ones.
+// Parses <dir>/config.json with the adapter registered for its model_type (or, when `dir` is a
+// .gguf file, the config its metadata implies: src/lm/gguf_model.h). Errors name the file and
+// the key; an unknown model_type lists the supported ones.
 DecoderConfig load_decoder_config(const std::string& dir);
 DecoderConfig parse_decoder_config(const nlohmann::json& cfg, const std::string& where);
 

@@ -1,5 +1,5 @@
 #pragma once
-// CausalLM: a Hugging Face causal-LM checkpoint folder loaded for batched prefill.
+// CausalLM: a Hugging Face causal-LM checkpoint folder (or a GGUF file) loaded for batched prefill.
 //
 //   auto lm = ntm::lm::CausalLM::load("path/to/model", {"auto", device});
 //   auto out = lm->run({{1, 2, 3}, {4, 5}}, {});   // out.last_logits [2, V_lm]
@@ -62,6 +62,10 @@ class CausalLM {
   explicit CausalLM(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// True when `model` names a GGUF file (llama.cpp / Ollama format) rather than a checkpoint
+// folder; CausalLM::load and load_decoder_config accept both.
+bool is_gguf_model(const std::string& model);
 
 // "auto" | "float32" | "bfloat16" | "float16" -> scalar type for the device (usage_error otherwise).
 c10::ScalarType resolve_dtype(const std::string& name, c10::Device device);

@@ -46,6 +46,9 @@ class Tokenizer {
   int64_t model_max_length() const { return model_max_length_; }
   // The file the tokenizer was read from.
   const std::string& source() const { return source_; }
+  // The Jinja chat template that came with the tokenizer (GGUF tokenizer.chat_template), "" when
+  // there is none. Kept verbatim; ntm does not render it here.
+  const std::string& chat_template() const { return chat_template_; }
 
   void set_special_ids(int32_t bos, int32_t eos, int32_t pad, int32_t unk) {
     bos_id_ = bos;
@@ -55,11 +58,13 @@ class Tokenizer {
   }
   void set_model_max_length(int64_t n) { model_max_length_ = n; }
   void set_source(std::string s) { source_ = std::move(s); }
+  void set_chat_template(std::string s) { chat_template_ = std::move(s); }
 
  private:
   int32_t bos_id_ = -1, eos_id_ = -1, pad_id_ = -1, unk_id_ = -1;
   int64_t model_max_length_ = 0;
   std::string source_;
+  std::string chat_template_;
 };
 
 struct TokenizerLoadOptions {

@@ -1,0 +1,33 @@
+#pragma once
+// Where a decoder's weights come from, by Hugging Face tensor name: a checkpoint folder
+// (safetensors, zero-copy) or a GGUF file (tensors renamed to HF names, dequantized to float32,
+// llama Q/K rows un-permuted, Gemma norms and GPT-2 Conv1D layouts as HF has them).
+#include <ATen/core/Tensor.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ntm/lm/model.h"
+
+namespace ntm::lm {
+
+class TensorSource {
+ public:
+  virtual ~TensorSource() = default;
+  virtual bool contains(const std::string& name) const = 0;
+  virtual std::vector<int64_t> shape(const std::string& name) const = 0;  // name must exist
+  // Stored dtype name ("F32", "Q4_K", ...) and whether it can serve as model weights.
+  virtual std::string dtype_name(const std::string& name) const = 0;
+  virtual bool weight_dtype_ok(const std::string& name) const = 0;
+  // The tensor (CPU; read-only view or new memory) in HF layout; name must exist.
+  virtual at::Tensor tensor(const std::string& name) const = 0;
+  virtual std::vector<std::string> names() const = 0;  // HF names
+  // The path named in errors (folder or file).
+  virtual const std::string& where() const = 0;
+};
+
+// A Hugging Face checkpoint folder, or a .gguf file (detected by its magic).
+std::unique_ptr<TensorSource> open_tensor_source(const std::string& model);
+
+}  // namespace ntm::lm
