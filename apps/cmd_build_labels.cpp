@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "corpus_flags.h"
 #include "ntm/labels/build_labels.h"
 
 namespace ntm::cli {
@@ -16,17 +17,14 @@ void setup_build_labels(CLI::App& sub, CommandContext& ctx) {
   binder->add("prompt", opts->prompt, "default | variant1..variant5 | a template file with {instruction} and {document}");
   binder->add("batch_tokens", opts->batch_tokens, "max padded tokens per LM batch (documents are length-sorted)");
   binder->add("max_tokens", opts->max_tokens, "truncate the document so a prompt has at most N tokens (0 = never)");
+  binder->add("on_long_prompt", opts->on_long_prompt, "a prompt longer than the model's context: truncate (cut the document text, warn with the count) | error");
   binder->add("dtype", opts->dtype, "LM compute dtype: auto (bf16 on CUDA, fp32 on CPU) | float32 | bfloat16 | float16");
   binder->add("hidden_dtype", opts->hidden_dtype, "storage of hidden states: float32 | bfloat16");
   binder->add("layers", opts->layers, "hidden states to store: last (the `hidden` tensor only), all (also every layer, 0 = embeddings), or a list such as 0,8,-1 (stored as layer_hidden [n, S, H])");
   binder->add("shard", opts->shard, "i/n: process the i-th of n contiguous slices (merge with `ntm merge-labels`)");
   binder->add("resume", opts->resume, "continue an interrupted run in --out");
   binder->add("chunk_size", opts->chunk_size, "documents per label-store chunk (the unit of resume)");
-  binder->add("format", opts->format, "corpus format: auto | tsv | jsonl | txt");
-  binder->add("text_column", opts->text_column, "TSV column / JSONL key holding the text");
-  binder->add("label_column", opts->label_column, "TSV column / JSONL key holding the gold label (\"\" = none)");
-  binder->add("on_bad_row", opts->on_bad_row, "error | skip (count and log) rows that cannot be read");
-  binder->add("max_doc_bytes", opts->max_doc_bytes, "refuse a document longer than N bytes (default 64 MiB)");
+  add_corpus_flags(*binder, *opts);
   ctx.run = [opts, binder, &ctx] {
     if (!resolve_options(*binder, *opts)) return 0;
     build_labels(*opts, ctx.global->device);

@@ -8,11 +8,15 @@ namespace ntm::cli {
 
 void setup_compare(CLI::App& sub, CommandContext& ctx) {
   auto opts = std::make_shared<eval::CompareOptions>();
-  sub.add_option("dirs", opts->dirs, "eval output directories (or metrics.json files)")->required();
-  sub.add_option("--metrics", opts->metrics, "comma list of metric keys to show (default: all)");
-  sub.add_option("--format", opts->format, "text | markdown | tsv")->capture_default_str();
-  sub.add_option("--precision", opts->precision, "decimals")->capture_default_str();
-  ctx.run = [opts] {
+  auto dirs = std::make_shared<std::vector<std::string>>();
+  auto binder = std::make_shared<OptionBinder>(&sub);
+  sub.add_option("dirs", *dirs, "eval output directories (or metrics.json files)");
+  binder->add("metrics", opts->metrics, "comma list of metric keys to show (default: all)");
+  binder->add("format", opts->format, "text | markdown | tsv");
+  binder->add("precision", opts->precision, "decimals");
+  ctx.run = [opts, dirs, binder] {
+    if (!resolve_options(*binder, *opts)) return 0;
+    opts->dirs = *dirs;
     std::cout << eval::compare_table(*opts);
     return 0;
   };

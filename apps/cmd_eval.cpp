@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "corpus_flags.h"
 #include "ntm/eval/evaluate.h"
 
 namespace ntm::cli {
@@ -14,8 +15,8 @@ void setup_eval(CLI::App& sub, CommandContext& ctx) {
   binder->add("theta", opts->theta, "with --topics: theta.safetensors (\"theta\" [D,K], optional \"labels\", \"doc_index\")");
   binder->add("beta", opts->beta, "with --topics: beta.safetensors (\"beta\" [K,V]) for the report");
   binder->add("labels_file", opts->labels_file, "gold labels, one per line, aligned with theta rows (or doc_index)");
-  binder->add("corpus", opts->corpus, "TSV corpus (text<TAB>label): gold labels and the default reference corpus");
-  binder->add("label_column", opts->label_column, "label column of --corpus");
+  binder->add("corpus", opts->corpus, "corpus (TSV, JSONL or txt): gold labels and the default reference corpus");
+  add_corpus_flags(*binder, *opts);
   binder->add("reference_corpus", opts->reference_corpus, "coherence reference: file or directory (default: --corpus)");
   binder->add("reference_format", opts->reference_format, "text (ntm word filter) | tokens (pre-tokenised, one document per line)");
   binder->add("top_n", opts->top_n, "words per topic for every metric");

@@ -10,12 +10,13 @@ namespace ntm::cli {
 
 void setup_infer(CLI::App& sub, CommandContext& ctx) {
   auto opts = std::make_shared<topic::InferOptions>();
-  sub.add_option("--run", opts->run, "a trained seed directory (runs/x/seed-0)")->required();
-  sub.add_option("--labels", opts->labels, "label store with the documents (same vocabulary and LM)")->required();
-  sub.add_option("--out", opts->out, "theta.safetensors to write (theta, doc_index, labels)")->required();
-  sub.add_option("--theta", opts->theta, "sample | mean (default: as the run was trained)");
-  ctx.run = [opts, g = ctx.global] {
-    opts->validate();
+  auto binder = std::make_shared<OptionBinder>(&sub);
+  binder->add("run", opts->run, "a trained seed directory (runs/x/seed-0)");
+  binder->add("labels", opts->labels, "label store with the documents (same vocabulary and LM)");
+  binder->add("out", opts->out, "theta.safetensors to write (theta, doc_index, labels)");
+  binder->add("theta", opts->theta, "sample | mean (default: as the run was trained)");
+  ctx.run = [opts, binder, g = ctx.global] {
+    if (!resolve_options(*binder, *opts)) return 0;
     topic::run_infer(*opts, g->device, g->seed);
     std::cout << opts->out << std::endl;
     return 0;

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "corpus_flags.h"
 #include "ntm/data/vocab_build.h"
 
 namespace ntm::cli {
@@ -13,12 +14,7 @@ void setup_vocab(CLI::App& sub, CommandContext& ctx) {
   binder->add("corpus", opts->corpus, "corpus file: .tsv (header row), .jsonl or .txt (one document per line)");
   binder->add("size", opts->size, "number of most frequent words to keep");
   binder->add("out", opts->out, "vocab.json to write");
-  binder->add("format", opts->format, "auto|tsv|jsonl|txt (auto: by file extension)");
-  binder->add("text_column", opts->text_column, "TSV column / JSONL key holding the text");
-  binder->add("label_column", opts->label_column, "TSV column / JSONL key holding the label ('' = none)");
-  binder->add("on_bad_row", opts->on_bad_row, "error|skip: what to do with malformed rows or invalid UTF-8");
-  binder->add("max_doc_bytes", opts->max_doc_bytes, "refuse a document longer than N bytes (default 64 MiB)");
-  binder->add("quoting", opts->quoting, "TSV quoting: auto|csv (pandas rules)|none ('\"' is data)");
+  add_corpus_flags(*binder, *opts);
   binder->add("vocab", opts->vocab, "adopt this word list (JSON array or ntm vocab.json) instead of building one");
   ctx.run = [opts, binder] {
     if (!resolve_options(*binder, *opts)) return 0;

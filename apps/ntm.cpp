@@ -155,6 +155,13 @@ int main(int argc, char** argv) {
     std::cerr << "ntm: error: " << e.what() << std::endl;
     return e.exit_code();
   } catch (const std::exception& e) {
+    if (ntm::is_out_of_memory(e)) {  // outside the LM batcher, which names --batch-tokens itself
+      std::string first = e.what();
+      std::cerr << "ntm: error: the device ran out of memory; lower --batch-size (train) or --batch-tokens "
+                   "(build-labels, lm-run), or use --device cpu ("
+                << first.substr(0, first.find('\n')) << ")" << std::endl;
+      return 2;
+    }
     std::cerr << "ntm: internal error: " << e.what() << std::endl;
     return 1;
   }

@@ -25,6 +25,11 @@ seed_dir() {  # harness -> directory of seed inputs
     fuzz_safetensors) find tests/fixtures -name '*.safetensors' -size -200k -exec cp {} "$d/" \; ;;
     fuzz_gguf) cp tests/fixtures/gguf/models/*.gguf "$d/" ;;
     fuzz_config) cp configs/*.json "$d/" 2>/dev/null || true; find tests/fixtures -name 'config.json' | head -5 | while read -r f; do cp "$f" "$d/$(echo "$f" | tr / _)"; done ;;
+    fuzz_model_config)  # mode byte: even = config.json, odd = tokenizer_config.json
+      find tests/fixtures data -name 'config.json' -size -64k | head -20 | while read -r f; do
+        { printf '\x00'; cat "$f"; } > "$d/$(echo "$f" | tr / _)"; done
+      find tests/fixtures data -name 'tokenizer_config.json' -size -64k | head -20 | while read -r f; do
+        { printf '\x01'; cat "$f"; } > "$d/$(echo "$f" | tr / _)"; done ;;
     fuzz_tokenizer_json) find tests/fixtures data -name 'tokenizer.json' -size -2M | while read -r f; do cp "$f" "$d/$(echo "$f" | tr / _)"; done ;;
     fuzz_tokenizer_encode|fuzz_words)  # one document per seed (first byte = mode for the encoder)
       /usr/bin/python3 - "$d" <<'PY'

@@ -20,17 +20,6 @@ void VocabBuildOptions::validate() const {
   validate_corpus_options(corpus_options());
 }
 
-CorpusOptions VocabBuildOptions::corpus_options() const {
-  CorpusOptions o;
-  o.format = format;
-  o.text_column = text_column;
-  o.label_column = label_column;
-  o.on_bad_row = on_bad_row;
-  o.quoting = quoting;
-  o.max_doc_bytes = max_doc_bytes;
-  return o;
-}
-
 VocabBuildReport build_vocab(const VocabBuildOptions& opts) {
   auto t0 = std::chrono::steady_clock::now();
   std::unique_ptr<Vocab> given;

@@ -14,10 +14,14 @@ namespace ntm::eval {
 
 using nlohmann::json;
 
+void CompareOptions::validate() const {
+  if (format != "text" && format != "markdown" && format != "tsv")
+    usage_error("--format ", format, ": expected text, markdown or tsv");
+}
+
 std::string compare_table(const CompareOptions& opt) {
   if (opt.dirs.empty()) usage_error("ntm compare: give at least one eval directory");
-  if (opt.format != "text" && opt.format != "markdown" && opt.format != "tsv")
-    usage_error("--format ", opt.format, ": expected text, markdown or tsv");
+  opt.validate();
   std::vector<std::string> names, keys;
   std::vector<json> docs;
   std::vector<std::string> paths;

@@ -70,6 +70,7 @@ std::vector<int64_t> argmax_topics(const at::Tensor& theta) {
 }  // namespace
 
 void EvalOptions::validate() const {
+  validate_corpus_options(*this);
   if (run.empty() == topics.empty()) usage_error("give exactly one of --run DIR or --topics FILE");
   if (!run.empty() && (!theta.empty() || !beta.empty()))
     usage_error("--theta/--beta go with --topics; a --run directory holds its own theta and beta");
@@ -106,7 +107,7 @@ json run_eval(const EvalOptions& opt, const std::string& device_spec) {
   EvalInputs in = opt.run.empty() ? load_loose_files(opt.topics, opt.theta, opt.beta) : load_run_dir(opt.run);
   for (auto& s : in.seeds) {
     if (!opt.labels_file.empty()) attach_labels_file(opt.labels_file, s);
-    else if (!opt.corpus.empty()) attach_corpus_labels(opt.corpus, opt.label_column, s);
+    else if (!opt.corpus.empty()) attach_corpus_labels(opt.corpus, opt, s);
   }
   prepare_output_dir(opt.out);
 
@@ -133,7 +134,7 @@ json run_eval(const EvalOptions& opt, const std::string& device_spec) {
     for (const auto& s : in.seeds)
       for (const auto& t : s.topics)
         for (size_t r = 0; r < t.size() && static_cast<int>(r) < opt.top_n; ++r) words.push_back(t[r]);
-    index = build_reference_index(ReferenceSpec{ref_path, opt.reference_format}, words);
+    index = build_reference_index(ReferenceSpec{ref_path, opt.reference_format, opt}, words);
   }
 
   json seeds = json::array();

@@ -48,11 +48,10 @@ std::vector<std::vector<std::string>> topics_from_json(const json& j, const std:
 
 // Reads the label of every corpus row with ntm's CorpusReader (row numbering = doc_index);
 // returns names per row ("" = none).
-std::vector<std::string> read_corpus_labels(const std::string& path, const std::string& column) {
-  CorpusOptions co;
-  co.label_column = column;
+std::vector<std::string> read_corpus_labels(const std::string& path, const CorpusOptions& co) {
   auto reader = CorpusReader::open(path, co);
-  if (!reader->has_labels()) input_error("--corpus ", path, ": no '", column, "' labels (set --label-column)");
+  if (!reader->has_labels())
+    input_error("--corpus ", path, ": no '", co.label_column, "' labels (set --label-column)");
   std::vector<std::string> values;
   Document doc;
   while (reader->next(doc)) values.push_back(doc.has_label ? doc.label : std::string());
@@ -238,8 +237,8 @@ void attach_labels_file(const std::string& path, SeedInput& seed) {
   set_labels_from_names(names, "--labels-file " + path, seed);
 }
 
-void attach_corpus_labels(const std::string& tsv_path, const std::string& label_column, SeedInput& seed) {
-  set_labels_from_names(read_corpus_labels(tsv_path, label_column), "--corpus " + tsv_path, seed);
+void attach_corpus_labels(const std::string& path, const CorpusOptions& options, SeedInput& seed) {
+  set_labels_from_names(read_corpus_labels(path, options), "--corpus " + path, seed);
 }
 
 }  // namespace ntm::eval

@@ -105,7 +105,8 @@ ReferenceIndex build_reference_index(const ReferenceSpec& spec, const std::vecto
       }
     } else {
       // TSV / JSONL corpora: the text column, read by ntm's corpus reader (same rows as training).
-      CorpusOptions co;
+      CorpusOptions co = spec.corpus;
+      co.format = fmt;
       co.label_column = "";
       auto reader = CorpusReader::open(file, co);
       Document doc;

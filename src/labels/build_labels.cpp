@@ -24,6 +24,7 @@
 #include "ntm/labels/label_store.h"
 #include "ntm/labels/prompt.h"
 #include "ntm/labels/word_embeddings.h"
+#include "ntm/lm/context.h"
 #include "ntm/lm/model.h"
 #include "ntm/text/tokenizer.h"
 #include "ntm/text/word_tokens.h"
@@ -98,16 +99,6 @@ std::vector<int64_t> parse_layers(const std::string& spec, int64_t num_layers) {
   return out;
 }
 
-CorpusOptions corpus_options(const BuildLabelsOptions& o) {
-  CorpusOptions c;
-  c.format = o.format;
-  c.text_column = o.text_column;
-  c.label_column = o.label_column;
-  c.on_bad_row = o.on_bad_row;
-  c.max_doc_bytes = o.max_doc_bytes;
-  return c;
-}
-
 // Label names in a shard-independent order: numeric when every label is an integer, else sorted.
 std::vector<std::string> order_labels(const std::map<std::string, int64_t>& seen) {
   std::vector<std::string> names;
@@ -134,11 +125,45 @@ struct Prepared {
   int64_t tokens = 0;
 };
 
+// How long a prompt may be: --max-tokens and the model's context, the smaller applies.
+struct PromptLimit {
+  int64_t tokens = 0;  // 0 = unlimited
+  lm::ContextLength context;
+
+  PromptLimit(const BuildLabelsOptions& o, const lm::ContextLength& ctx) : tokens(o.max_tokens), context(ctx) {
+    if (ctx.tokens > 0 && (tokens <= 0 || ctx.tokens < tokens)) tokens = ctx.tokens;
+  }
+  std::string describe() const {
+    return context.tokens > 0 && tokens == context.tokens
+               ? "the model's context of " + std::to_string(tokens) + " tokens (" + context.source + ")"
+               : "--max-tokens " + std::to_string(tokens);
+  }
+};
+
+// --on-long-prompt error: refuses the first document of [begin, end) whose prompt is longer than
+// the model's context, before anything is written (one extra tokenisation pass).
+void refuse_long_prompts(const BuildLabelsOptions& o, const text::Tokenizer& tok, const PromptTemplate& tmpl,
+                         const PromptLimit& limit, int64_t begin, int64_t end) {
+  if (o.on_long_prompt != "error" || limit.context.tokens <= 0) return;
+  auto reader = CorpusReader::open(o.corpus, static_cast<const CorpusOptions&>(o));
+  Document d;
+  for (int64_t row = 0; row < end && reader->next(d); ++row) {
+    if (row < begin) continue;
+    const size_t n = tok.encode(render_prompt(tmpl, d.text), /*add_special_tokens=*/true).size();
+    if (static_cast<int64_t>(n) > limit.context.tokens)
+      input_error(o.corpus, ": document ", row + 1, ": its prompt has ", n, " tokens, more than the model's context of ",
+                  limit.context.tokens, " (", limit.context.source, "); shorten the document, or use "
+                  "--on-long-prompt truncate to cut its text (the instruction and \"Topic:\" are kept)");
+  }
+}
+
 class ChunkPreparer {
  public:
   ChunkPreparer(const BuildLabelsOptions& o, const Vocab& vocab, const text::Tokenizer& tok,
-                const PromptTemplate& tmpl, const std::map<std::string, int64_t>& label_index)
-      : o_(o), vocab_(vocab), tok_(tok), tmpl_(tmpl), label_index_(label_index) {}
+                const PromptTemplate& tmpl, const std::map<std::string, int64_t>& label_index,
+                const PromptLimit& limit, int64_t shard_begin, int64_t lm_vocab)
+      : o_(o), vocab_(vocab), tok_(tok), tmpl_(tmpl), label_index_(label_index), limit_(limit),
+        shard_begin_(shard_begin), lm_vocab_(lm_vocab) {}
 
   Prepared prepare(std::vector<Document> docs, int64_t first_doc) const {
     Prepared p;
@@ -148,7 +173,13 @@ class ChunkPreparer {
       bow.add_words(extract_words(d.text));
       auto it = label_index_.find(d.label);
       p.labels.push_back(d.has_label && it != label_index_.end() ? it->second : -1);
+      const int64_t doc_number = shard_begin_ + first_doc + static_cast<int64_t>(p.ids.size()) + 1;
       std::vector<int32_t> ids = encode(d.text, p.truncated);
+      for (int32_t id : ids)  // the tokenizer's special or added tokens may lie beyond the LM's embedding
+        if (id < 0 || id >= lm_vocab_)
+          input_error(o_.model, ": the tokenizer gives token id ", id, " for document ", doc_number,
+                      ", outside the LM's vocabulary of ", lm_vocab_, " (config.json vocab_size); the tokenizer "
+                      "files do not match the checkpoint");
       p.tokens += static_cast<int64_t>(ids.size());
       p.ids.emplace_back(ids.begin(), ids.end());
     }
@@ -160,21 +191,21 @@ class ChunkPreparer {
   std::vector<int32_t> encode(const std::string& text, int64_t& truncated) const {
     std::vector<int32_t> ids = tok_.encode(render_prompt(tmpl_, text), /*add_special_tokens=*/true);
     if (ids.empty()) input_error("the tokenizer produced no tokens for a prompt; check the checkpoint's tokenizer");
-    if (o_.max_tokens <= 0 || static_cast<int64_t>(ids.size()) <= o_.max_tokens) return ids;
+    const int64_t max = limit_.tokens;
+    if (max <= 0 || static_cast<int64_t>(ids.size()) <= max) return ids;
     // Keep the instruction and the "Topic:" suffix: shorten the document to the longest
     // prefix (on a UTF-8 boundary) whose prompt fits, by binary search on its byte length.
     ++truncated;
     size_t lo = 0, hi = text.size();
     std::vector<int32_t> best = tok_.encode(render_prompt(tmpl_, ""), true);
-    if (static_cast<int64_t>(best.size()) > o_.max_tokens)
-      usage_error("--max-tokens ", o_.max_tokens, " is smaller than the prompt without a document (", best.size(),
-                  " tokens)");
+    if (static_cast<int64_t>(best.size()) > max)
+      usage_error(limit_.describe(), " is smaller than the prompt without a document (", best.size(), " tokens)");
     while (lo < hi) {
       size_t mid = (lo + hi + 1) / 2;
       while (mid > lo && (static_cast<unsigned char>(text[mid]) & 0xC0) == 0x80) --mid;  // code-point start
       if (mid == lo) break;
       auto cand = tok_.encode(render_prompt(tmpl_, std::string_view(text).substr(0, mid)), true);
-      if (static_cast<int64_t>(cand.size()) <= o_.max_tokens) {
+      if (static_cast<int64_t>(cand.size()) <= max) {
         lo = mid;
         best = std::move(cand);
       } else {
@@ -189,44 +220,28 @@ class ChunkPreparer {
   const text::Tokenizer& tok_;
   const PromptTemplate& tmpl_;
   const std::map<std::string, int64_t>& label_index_;
+  const PromptLimit& limit_;
+  const int64_t shard_begin_;
+  const int64_t lm_vocab_;
 };
 
-// Length-sorted token-budget batches; results scattered back to chunk order.
-// layers: indices into the LM's [L+1] hidden states stored as layer_hidden (empty: none).
+// The chunk through the LM's batcher (CausalLM::run: length-sorted token-budget batches, results
+// in chunk order). layers: indices into the LM's [L+1] hidden states stored as layer_hidden.
 labels::Chunk run_lm(const lm::CausalLM& model, const Prepared& p, const at::Tensor& word_ids,
                      const std::vector<int64_t>& layers, const BuildLabelsOptions& o) {
   const int64_t n = static_cast<int64_t>(p.ids.size());
-  std::vector<int64_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return p.ids[a].size() > p.ids[b].size(); });
-  const int64_t V = word_ids.size(0), H = model.config().hidden_size;
-  at::Tensor soft = torch::empty({n, V}, torch::kFloat);     // [n, V]
-  at::Tensor hidden = torch::empty({n, H}, torch::kFloat);   // [n, H]
-  at::Tensor next = torch::empty({n}, torch::kLong);         // [n]
+  const int64_t V = word_ids.size(0);
   const int64_t S = static_cast<int64_t>(layers.size());
-  at::Tensor layer_hidden = S ? torch::empty({n, S, H}, torch::kFloat) : at::Tensor();  // [n, S, H]
-  at::Tensor layer_ids = torch::tensor(layers, torch::kLong);                           // [S]
   lm::ForwardOptions fo;
   fo.all_layers = S > 0;
+  fo.layers = layers;
   fo.token_ids.assign(word_ids.data_ptr<int64_t>(), word_ids.data_ptr<int64_t>() + V);  // soft labels only
   fo.argmax = true;                                                                    // next_token
-  size_t i = 0;
-  while (i < order.size()) {
-    // The longest sequence comes first, so the padded size of a batch is its first length × count.
-    const int64_t longest = static_cast<int64_t>(p.ids[order[i]].size());
-    int64_t count = std::max<int64_t>(1, o.batch_tokens / std::max<int64_t>(1, longest));
-    count = std::min<int64_t>(count, static_cast<int64_t>(order.size() - i));
-    std::vector<std::vector<int64_t>> batch;
-    for (int64_t j = 0; j < count; ++j) batch.push_back(p.ids[order[i + j]]);
-    lm::ForwardResult r = model.forward(batch, fo);  // last_logits [b, V_lm], last_hidden [b, H]
-    at::Tensor idx = torch::from_blob(order.data() + i, {count}, torch::kLong).clone();
-    soft.index_copy_(0, idx, r.last_logits);  // [b, V]: the words' logits, selected on the device
-    hidden.index_copy_(0, idx, r.last_hidden);
-    next.index_copy_(0, idx, r.argmax);
-    if (S > 0)  // [L+1, b, H] -> [b, S, H]
-      layer_hidden.index_copy_(0, idx, r.all_layers_last_hidden.index_select(0, layer_ids).permute({1, 0, 2}));
-    i += static_cast<size_t>(count);
-  }
+  lm::ForwardResult r = model.run(p.ids, fo, o.batch_tokens);
+  at::Tensor soft = r.last_logits;   // [n, V]
+  at::Tensor hidden = r.last_hidden;  // [n, H]
+  at::Tensor next = r.argmax;        // [n]
+  at::Tensor layer_hidden = S ? r.all_layers_last_hidden.permute({1, 0, 2}).contiguous() : at::Tensor();  // [n, S, H]
   labels::Chunk c;
   c.soft_labels = soft;
   c.hidden = o.hidden_dtype == "bfloat16" ? hidden.to(torch::kBFloat16) : hidden;
@@ -283,8 +298,10 @@ void BuildLabelsOptions::validate() const {
   if (vocab.empty() && vocab_size <= 0) usage_error("--vocab-size must be > 0 (got ", vocab_size, ")");
   if (batch_tokens <= 0) usage_error("--batch-tokens must be > 0 (got ", batch_tokens, ")");
   if (max_tokens < 0) usage_error("--max-tokens must be >= 0 (got ", max_tokens, ")");
+  if (on_long_prompt != "truncate" && on_long_prompt != "error")
+    usage_error("--on-long-prompt must be truncate or error (got '", on_long_prompt, "')");
   if (chunk_size <= 0) usage_error("--chunk-size must be > 0 (got ", chunk_size, ")");
-  if (max_doc_bytes <= 0) usage_error("--max-doc-bytes must be > 0 (got ", max_doc_bytes, ")");
+  validate_corpus_options(*this);
   if (hidden_dtype != "float32" && hidden_dtype != "bfloat16")
     usage_error("--hidden-dtype must be float32 or bfloat16 (got '", hidden_dtype, "')");
   parse_layers(layers, -1);
@@ -307,7 +324,7 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   int64_t num_docs = 0;
   bool has_labels = false;
   {
-    auto reader = CorpusReader::open(o.corpus, corpus_options(o));
+    auto reader = CorpusReader::open(o.corpus, static_cast<const CorpusOptions&>(o));
     has_labels = reader->has_labels();
     Document d;
     while (reader->next(d)) {
@@ -326,13 +343,9 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
     vocab = Vocab::load(o.vocab);
   } else {
     VocabBuildOptions vo;
+    static_cast<CorpusOptions&>(vo) = o;
     vo.corpus = o.corpus;
     vo.size = o.vocab_size;
-    vo.format = o.format;
-    vo.text_column = o.text_column;
-    vo.label_column = o.label_column;
-    vo.on_bad_row = o.on_bad_row;
-    vo.max_doc_bytes = o.max_doc_bytes;
     // build_vocab writes a vocab.json; keep it out of --out until the store exists (saved there below).
     vo.out = (std::filesystem::temp_directory_path() / ("ntm-vocab-" + std::to_string(::getpid()) + ".json")).string();
     vocab = build_vocab(vo).vocab;
@@ -350,6 +363,7 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   lo.dtype = o.dtype;
   lo.device = resolve_device(device_spec);
   auto model = lm::CausalLM::load(o.model, lo);
+  const PromptLimit limit(o, lm::context_length(model->config(), tok->model_max_length()));
   const int64_t V_lm = model->config().vocab_size;
   for (size_t i = 0; i < wt.token_ids.size(); ++i)
     if (wt.token_ids[i] < 0 || wt.token_ids[i] >= V_lm)
@@ -377,6 +391,8 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
     usage_error("--shard ", o.shard, ": this shard is empty (", num_docs, " documents in ", num_chunks,
                 " chunks of --chunk-size ", o.chunk_size, "); use fewer shards or a smaller --chunk-size");
 
+  refuse_long_prompts(o, *tok, tmpl, limit, shard_begin, shard_end);
+
   labels::StoreMeta meta;
   meta.vocab = vocab.words();
   meta.vocab_hash = vocab.hash();
@@ -398,7 +414,9 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
                  {"sha256", sha256_hex(tmpl.text + "\n" + tmpl.instruction)},
                  {"tokenizer", tok->source()},
                  {"tokenizer_kind", tok->kind()},
-                 {"max_tokens", o.max_tokens}};
+                 {"max_tokens", o.max_tokens},
+                 {"context_length", limit.context.tokens},
+                 {"prompt_limit", limit.tokens}};
   meta.corpus = {{"path", o.corpus},
                  {"sha256", sha256_file(o.corpus)},
                  {"num_docs", num_docs},
@@ -406,6 +424,7 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
                  {"label_column", has_labels ? o.label_column : ""}};
   meta.extra = {{"shard", {{"index", shard_i}, {"count", shard_n}, {"first_doc", shard_begin}, {"end_doc", shard_end}}},
                 {"chunk_size", o.chunk_size},
+                {"truncated_docs", 0},
                 {"word_tokens", word_ids64},
                 {"word_token_report", text::to_json(wt.report)}};
   meta.config = json(o);
@@ -437,12 +456,13 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
                  "logits); see {}/word_tokens.json",
                  wt.report.words_in_collisions, o.out);
 
-  auto reader = CorpusReader::open(o.corpus, corpus_options(o));
+  auto reader = CorpusReader::open(o.corpus, static_cast<const CorpusOptions&>(o));
   Document doc;
   int64_t row = 0;
   while (row < start && reader->next(doc)) ++row;
 
-  ChunkPreparer preparer(o, vocab, *tok, tmpl, label_index);
+  ChunkPreparer preparer(o, vocab, *tok, tmpl, label_index, limit, shard_begin, V_lm);
+  int64_t truncated_total = labels::truncated_docs(writer.meta(), o.out);  // of earlier runs (--resume)
   auto read_chunk = [&](int64_t first) {
     std::vector<Document> docs;
     const int64_t n = std::min(o.chunk_size, shard_end - first);
@@ -490,6 +510,8 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
     labels::Chunk c = run_lm(*model, p, word_ids, meta.layers, o);
     commit_pending();
     report.truncated += p.truncated;
+    truncated_total += p.truncated;
+    if (p.truncated > 0) writer.set_extra("truncated_docs", truncated_total);  // saved with the next chunk
     pending_docs = n;
     pending_tokens = p.tokens;
     writing = std::async(std::launch::async, [&writer, c = std::move(c)] { writer.append(c); });
@@ -502,7 +524,10 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   }
   commit_pending();
   writer.finish();
-  if (report.truncated) spdlog::info("build-labels: --max-tokens shortened {} documents", report.truncated);
+  if (report.truncated)
+    spdlog::warn("build-labels: {} document(s) made prompts longer than {}: their document text was cut (the "
+                 "instruction and \"Topic:\" kept); the count is in {}/meta.json extra.truncated_docs",
+                 report.truncated, limit.describe(), o.out);
   report.seconds = seconds_since(t0);
   spdlog::info("build-labels: wrote {} documents ({} prompt tokens) to {} in {:.1f} s", report.num_docs, report.tokens,
                o.out, report.seconds);

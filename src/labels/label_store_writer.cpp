@@ -145,6 +145,9 @@ void LabelStoreWriter::Impl::reopen(const json& j) {
     meta.num_docs += c.num_docs;
   }
   meta.complete = old.complete && chunks.size() == old_chunks.size();
+  // build-labels' count of truncated prompts covers the earlier runs too (a chunk rebuilt after
+  // damage is counted again).
+  if (old.extra.contains("truncated_docs")) meta.extra["truncated_docs"] = old.extra["truncated_docs"];
   remove_stale_files(dir, chunks.size());
   save_meta();
   spdlog::info("{}: resuming label store: {} documents in {} chunk(s) already done{}", dir, meta.num_docs, chunks.size(),
@@ -182,6 +185,8 @@ void LabelStoreWriter::set_label_names(const std::vector<std::string>& names) {
     internal_error(impl_->dir, ": label names may only grow (existing names keep their indices)");
   impl_->meta.label_names = names;
 }
+
+void LabelStoreWriter::set_extra(const std::string& key, const json& value) { impl_->meta.extra[key] = value; }
 
 void LabelStoreWriter::append(const Chunk& chunk_in) {
   Impl& s = *impl_;

@@ -65,6 +65,9 @@ void merge_label_stores(const std::vector<std::string>& shards, const std::strin
   labels::StoreMeta meta = m0;
   meta.extra["shard"] = {{"index", 0}, {"count", 1}, {"first_doc", 0}, {"end_doc", total}};
   meta.extra["merged_from"] = shards;
+  int64_t truncated = 0;  // build-labels' count of truncated prompts, summed over the shards
+  for (const auto& r : readers) truncated += labels::truncated_docs(r->meta(), r->dir());
+  meta.extra["truncated_docs"] = truncated;
   meta.word_embeddings = nullptr;  // rewritten (and re-listed) from the first shard below
   labels::LabelStoreWriter writer(out, meta);
   if (readers.front()->has_word_embeddings())

@@ -165,4 +165,12 @@ size_t remove_stale_files(const std::string& dir, size_t num_listed) {
   return removed;
 }
 
+int64_t truncated_docs(const StoreMeta& meta, const std::string& dir) {
+  if (!meta.extra.is_object() || !meta.extra.contains("truncated_docs")) return 0;
+  const json& v = meta.extra["truncated_docs"];
+  if (!v.is_number_integer() || v.get<int64_t>() < 0)
+    input_error(dir, "/meta.json: key 'extra.truncated_docs' must be a non-negative integer (found ", v.dump(), ")");
+  return v.get<int64_t>();
+}
+
 }  // namespace ntm::labels

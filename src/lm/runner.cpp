@@ -8,6 +8,7 @@
 
 #include "lm/decoder_impl.h"
 #include "ntm/error.h"
+#include "ntm/util/device.h"
 
 namespace ntm::lm {
 
@@ -52,7 +53,12 @@ ForwardResult CausalLM::run(const std::vector<std::vector<int64_t>>& seqs, const
       rows.push_back(order[i]);
       done_tokens += static_cast<int64_t>(batch.back().size());
     }
-    ForwardResult r = forward(batch, opts);
+    ForwardResult r = translate_out_of_memory(
+        "the LM forward pass (" + std::to_string(batch.size()) + " sequences x " + std::to_string(t_max) + " tokens)",
+        "lower --batch-tokens (now " + std::to_string(batch_tokens) + ") or use a smaller --dtype",
+        [&] { return forward(batch, opts); });
+    if (r.all_layers_last_hidden.defined() && !opts.layers.empty())  // [L+1, b, H] -> [S, b, H]
+      r.all_layers_last_hidden = r.all_layers_last_hidden.index_select(0, at::tensor(opts.layers, at::TensorOptions().dtype(at::kLong)));
     if (!out.last_logits.defined()) {
       // Plain (pageable) host memory for the assembled result; the batches' pinned buffers are reused.
       out.last_logits = at::empty({n, r.last_logits.size(1)}, r.last_logits.options().pinned_memory(false));
@@ -72,7 +78,9 @@ ForwardResult CausalLM::run(const std::vector<std::vector<int64_t>>& seqs, const
     auto now = std::chrono::steady_clock::now();
     if (std::chrono::duration<double>(now - last_log).count() > 10.0 || start == order.size()) {
       double secs = std::chrono::duration<double>(now - t0).count();
-      spdlog::info("lm: {}/{} sequences, {}/{} tokens, {:.1f}s, {:.1f} tokens/s", start, n, done_tokens,
+      // build-labels calls run() once per chunk with its own progress line: the final line of a
+      // short run is debug output.
+      spdlog::log(start == order.size() && secs < 10.0 ? spdlog::level::debug : spdlog::level::info,"lm: {}/{} sequences, {}/{} tokens, {:.1f}s, {:.1f} tokens/s", start, n, done_tokens,
                    total_tokens, secs, secs > 0 ? static_cast<double>(done_tokens) / secs : 0.0);
       last_log = now;
     }

@@ -28,7 +28,8 @@ size_t prev_char_start(const std::string& s, size_t i) {
 
 }  // namespace
 
-AddedVocabulary::AddedVocabulary(const json& arr, const Normalizer* normalizer, const std::string& where) {
+AddedVocabulary::AddedVocabulary(const json& arr, const Normalizer* normalizer, const std::string& where,
+                                 int64_t id_limit) {
   if (arr.is_null()) return;
   if (!arr.is_array()) input_error(where, ": expected an array");
   for (size_t i = 0; i < arr.size(); ++i) {
@@ -39,13 +40,12 @@ AddedVocabulary::AddedVocabulary(const json& arr, const Normalizer* normalizer, 
       input_error(w, ": an added token needs an integer 'id' and a string 'content'");
     AddedToken a;
     a.content = t["content"].get<std::string>();
-    a.id = t["id"].get<int32_t>();
+    a.id = json_token_id(t["id"], id_limit, w, "key 'id'");
     a.single_word = json_bool(t, "single_word", false, w);
     a.lstrip = json_bool(t, "lstrip", false, w);
     a.rstrip = json_bool(t, "rstrip", false, w);
     a.special = json_bool(t, "special", false, w);
     a.normalized = json_bool(t, "normalized", !a.special, w);
-    if (a.id < 0) input_error(w, ": negative id");
     if (a.content.empty()) continue;
     by_content_.set(a.content, a.id);
     max_id_ = std::max(max_id_, a.id);

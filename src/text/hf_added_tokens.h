@@ -22,7 +22,9 @@ class AddedVocabulary {
  public:
   // tokens: the "added_tokens" array; normalizer (may be null) normalizes the patterns of
   // normalized tokens.
-  AddedVocabulary(const json& tokens, const Normalizer* normalizer, const std::string& where);
+  // id_limit: ids must be below it (the model's vocabulary plus the added tokens and a margin,
+  // see kTokenIdMargin), so that a hostile file cannot make the tokenizer's id space huge.
+  AddedVocabulary(const json& tokens, const Normalizer* normalizer, const std::string& where, int64_t id_limit);
 
   // Splits text into pieces (added tokens get their id), normalizing the other pieces with
   // `normalizer` and splitting them again on the normalized added tokens.

@@ -7,6 +7,7 @@
 #include <queue>
 
 #include "ntm/error.h"
+#include "text/hf_components.h"
 #include "text/utf8.h"
 
 namespace ntm::text {
@@ -86,9 +87,8 @@ void BpeModel::load_vocab(const nlohmann::json& vocab, const std::string& where)
   vocab_.reserve(vocab.size());
   int32_t max_id = -1;
   for (auto it = vocab.begin(); it != vocab.end(); ++it) {
-    if (!it.value().is_number_integer() || it.value().get<int64_t>() < 0 || it.value().get<int64_t>() > INT32_MAX)
-      input_error(where, ": id of token '", it.key(), "' must be a non-negative integer");
-    int32_t id = it.value().get<int32_t>();
+    const int32_t id = json_token_id(it.value(), static_cast<int64_t>(vocab.size()) + kTokenIdMargin, where,
+                                     "the id of token '" + it.key() + "'");
     vocab_.set(it.key(), id);
     max_id = std::max(max_id, id);
   }

@@ -74,7 +74,16 @@ std::vector<std::pair<size_t, size_t>> apply_split_behavior(std::vector<MatchRan
 
 // JSON helpers with errors naming where/key.
 std::string json_type(const json& j, const std::string& where);
+// Token ids of a tokenizer file may leave gaps, but at most this many beyond its entries: an id
+// space (and the id -> token tables sized by it) stays bounded by the file's own vocabulary.
+constexpr int64_t kTokenIdMargin = int64_t{1} << 20;
+
+// j (an id) as int32: a non-negative integer below id_limit, else input_error naming where/what.
+int32_t json_token_id(const json& j, int64_t id_limit, const std::string& where, const std::string& what);
+
 bool json_bool(const json& j, const char* key, bool dflt, const std::string& where);
+// j[key] as a small non-negative count (0 when absent), else input_error naming where and key.
+int json_count(const json& j, const char* key, const std::string& where);
 std::string json_string(const json& j, const char* key, const std::string& where);
 
 }  // namespace ntm::text

@@ -1,6 +1,7 @@
 // tokenizer.json decoders (ByteLevel, ByteFallback, Metaspace, Fuse, Strip, Replace, Sequence)
 // and post-processors (TemplateProcessing, ByteLevel, RobertaProcessing, BertProcessing,
 // Sequence).
+#include <climits>
 #include <memory>
 
 #include "ntm/error.h"
@@ -85,8 +86,8 @@ class StripDecoder : public Decoder {
     size_t i = 0;
     if (content_.empty()) input_error(where, ": Strip 'content' must be one character");
     content_cp_ = next_cp(content_, i);
-    start_ = j.value("start", 0);
-    stop_ = j.value("stop", 0);
+    start_ = json_count(j, "start", where);
+    stop_ = json_count(j, "stop", where);
   }
   void decode_chain(std::vector<std::string>& tokens) const override {
     for (auto& t : tokens) {
@@ -186,7 +187,10 @@ class TemplatePost : public PostProcessor {
         std::string id = json_string(item["SpecialToken"], "id", w + ".SpecialToken");
         if (!specials.contains(id) || !specials[id].contains("ids") || !specials[id]["ids"].is_array())
           input_error(w, ": special token '", id, "' is missing from special_tokens (or has no 'ids')");
-        items_.push_back({false, specials[id]["ids"].get<std::vector<int32_t>>()});
+        std::vector<int32_t> ids;
+        for (const json& x : specials[id]["ids"])
+          ids.push_back(json_token_id(x, INT32_MAX, where + ".special_tokens['" + id + "']", "an entry of 'ids'"));
+        items_.push_back({false, std::move(ids)});
       } else {
         input_error(w, ": expected {\"Sequence\": ...} or {\"SpecialToken\": ...}");
       }
@@ -218,7 +222,7 @@ class ClsSepPost : public PostProcessor {
     auto get = [&](const char* key) {
       if (!j.contains(key) || !j[key].is_array() || j[key].size() != 2 || !j[key][1].is_number_integer())
         input_error(where, ": key '", key, "' must be [token, id]");
-      return j[key][1].get<int32_t>();
+      return json_token_id(j[key][1], INT32_MAX, where, std::string("the id in '") + key + "'");
     };
     cls_ = get("cls");
     sep_ = get("sep");

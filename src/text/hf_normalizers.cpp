@@ -1,5 +1,7 @@
 // tokenizer.json normalizers: NFC, NFKC, NFD, NFKD, Lowercase, Strip, Prepend, Replace,
 // ByteLevel, Sequence.
+#include <algorithm>
+#include <climits>
 #include <memory>
 
 #include "ntm/error.h"
@@ -15,6 +17,25 @@ std::string json_type(const json& j, const std::string& where) {
   if (!j.is_object()) input_error(where, ": expected an object, found ", j.type_name());
   if (!j.contains("type") || !j["type"].is_string()) input_error(where, ": missing string key 'type'");
   return j["type"].get<std::string>();
+}
+
+int32_t json_token_id(const json& j, int64_t id_limit, const std::string& where, const std::string& what) {
+  if (!j.is_number_integer()) input_error(where, ": ", what, " must be an integer token id (found ", j.dump(), ")");
+  const bool negative = j.is_number_unsigned() ? false : j.get<int64_t>() < 0;
+  if (negative) input_error(where, ": ", what, " is negative (", j.dump(), ")");
+  const uint64_t id = j.get<uint64_t>();
+  if (id >= static_cast<uint64_t>(std::min<int64_t>(id_limit, INT32_MAX)))
+    input_error(where, ": ", what, " is ", j.dump(), ", far beyond the ids this tokenizer defines (must be < ",
+                std::min<int64_t>(id_limit, INT32_MAX), "); the file is damaged or not a tokenizer of this model");
+  return static_cast<int32_t>(id);
+}
+
+int json_count(const json& j, const char* key, const std::string& where) {
+  if (!j.contains(key) || j[key].is_null()) return 0;
+  const json& v = j[key];
+  if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > (1 << 20))
+    input_error(where, ": key '", key, "' must be an integer from 0 to 1048576 (found ", v.dump(), ")");
+  return v.get<int>();
 }
 
 bool json_bool(const json& j, const char* key, bool dflt, const std::string& where) {

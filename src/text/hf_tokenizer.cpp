@@ -37,7 +37,8 @@ class HfTokenizer : public Tokenizer {
     post_processor_ = make_post_processor(section("post_processor"), path + ": post_processor");
     decoder_ = make_decoder(section("decoder"), path + ": decoder");
     model_ = std::make_unique<BpeModel>(j["model"], path + ": model");
-    added_ = std::make_unique<AddedVocabulary>(section("added_tokens"), normalizer_.get(), path + ": added_tokens");
+    added_ = std::make_unique<AddedVocabulary>(section("added_tokens"), normalizer_.get(), path + ": added_tokens",
+                                               added_id_limit(section("added_tokens")));
     set_source(path);
   }
 
@@ -47,7 +48,7 @@ class HfTokenizer : public Tokenizer {
     pre_tokenizer_ = make_pre_tokenizer(parts["pre_tokenizer"], source);
     post_processor_ = make_post_processor(parts["post_processor"], source);
     decoder_ = make_decoder(parts["decoder"], source);
-    added_ = std::make_unique<AddedVocabulary>(parts["added_tokens"], nullptr, source);
+    added_ = std::make_unique<AddedVocabulary>(parts["added_tokens"], nullptr, source, added_id_limit(parts["added_tokens"]));
     set_source(source);
   }
 
@@ -97,6 +98,11 @@ class HfTokenizer : public Tokenizer {
   std::string id_to_token(int32_t id) const override {
     const AddedToken* a = added_->by_id(id);
     return a ? a->content : model_->id_to_token(id);
+  }
+
+  // Added tokens extend the model's ids: below its vocabulary + their count + the margin.
+  int64_t added_id_limit(const json& added) const {
+    return int64_t{model_->max_id()} + 1 + (added.is_array() ? static_cast<int64_t>(added.size()) : 0) + kTokenIdMargin;
   }
 
   int64_t vocab_size() const override { return std::max(model_->max_id(), added_->max_id()) + 1; }

@@ -1,5 +1,6 @@
 #include "text/tokenizer_config.h"
 
+#include <climits>
 #include <cmath>
 #include <limits>
 
@@ -40,23 +41,31 @@ TokenizerConfig read_tokenizer_config(const std::string& path) {
   c.add_eos_token = bool_field(j, "add_eos_token", path);
   c.legacy = bool_field(j, "legacy", path);
   c.add_prefix_space = bool_field(j, "add_prefix_space", path);
-  if (j.contains("tokenizer_class") && j["tokenizer_class"].is_string()) c.tokenizer_class = j["tokenizer_class"];
-  if (j.contains("model_max_length") && j["model_max_length"].is_number()) {
-    double v = j["model_max_length"].get<double>();
+  if (j.contains("tokenizer_class") && !j["tokenizer_class"].is_null()) {
+    if (!j["tokenizer_class"].is_string()) input_error(path, ": key 'tokenizer_class' must be a string");
+    c.tokenizer_class = j["tokenizer_class"];
+  }
+  if (j.contains("model_max_length") && !j["model_max_length"].is_null()) {
+    const json& m = j["model_max_length"];
+    if (!m.is_number() || m.get<double>() < 0)
+      input_error(path, ": key 'model_max_length' must be a non-negative number (found ", m.dump(), ")");
+    double v = m.get<double>();
     c.model_max_length = v >= 9.2e18 || !std::isfinite(v) ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(v);
   }
-  if (j.contains("added_tokens_decoder") && j["added_tokens_decoder"].is_object()) {
-    for (auto it = j["added_tokens_decoder"].begin(); it != j["added_tokens_decoder"].end(); ++it) {
-      int32_t id;
-      try {
-        id = std::stoi(it.key());
-      } catch (const std::exception&) {
-        input_error(path, ": added_tokens_decoder key '", it.key(), "' is not an integer id");
-      }
+  if (j.contains("added_tokens_decoder") && !j["added_tokens_decoder"].is_null()) {
+    const json& added = j["added_tokens_decoder"];
+    if (!added.is_object()) input_error(path, ": key 'added_tokens_decoder' must be an object id -> token");
+    for (auto it = added.begin(); it != added.end(); ++it) {
+      const std::string& key = it.key();
+      const bool digits = !key.empty() && key.size() <= 10 && key.find_first_not_of("0123456789") == std::string::npos;
+      if (!digits || std::stoll(key) > INT32_MAX)
+        input_error(path, ": added_tokens_decoder key '", key, "' is not a token id (0 to 2147483647)");
+      const std::string w = path + ": added_tokens_decoder['" + key + "']";
       const json& v = it.value();
       if (!v.is_object() || !v.contains("content") || !v["content"].is_string())
-        input_error(path, ": added_tokens_decoder['", it.key(), "'] needs a string 'content'");
-      c.added_tokens[id] = {v["content"].get<std::string>(), v.value("special", false)};
+        input_error(w, " needs a string 'content'");
+      const std::optional<bool> special = bool_field(v, "special", w);
+      c.added_tokens[static_cast<int32_t>(std::stoll(key))] = {v["content"].get<std::string>(), special.value_or(false)};
     }
   }
   return c;

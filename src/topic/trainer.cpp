@@ -74,13 +74,55 @@ std::string checkpoint_digest(Parts parts) {
   return h.hex_digest();
 }
 
+// The noise generator's state is device specific (CPU: mt19937, CUDA: Philox seed + offset), so
+// it is stored under the device kind that wrote it: "rng.noise.cpu", "rng.noise.cuda".
+std::string noise_state_name(c10::Device device) {
+  return "rng.noise." + c10::DeviceTypeName(device.type(), /*lower_case=*/true);
+}
+
+// Restores the noise generator from the entry of its own device kind. A checkpoint written on
+// another device kind resumes too: the generator is reseeded from (its seed, epoch), so the
+// rest of this seed is reproducible but differs from an uninterrupted run on one device.
+void restore_noise_state(const st::File& f, at::Generator& noise, int64_t epochs, const std::string& path) {
+  const std::string own = noise_state_name(noise.device());
+  std::string found;
+  for (const auto& name : f.names()) {
+    if (name == own) {
+      noise.set_state(f.tensor(name).clone());
+      return;
+    }
+    if (name.rfind("rng.noise", 0) == 0) found = name;
+  }
+  if (found == "rng.noise") {  // written before the state was labelled: try it as this device's
+    try {
+      noise.set_state(f.tensor(found).clone());
+      return;
+    } catch (const c10::Error&) {
+    }
+  }
+  if (found.empty()) input_error(path, ": no random generator state rng.noise.*; the checkpoint is damaged, rerun without --resume");
+  spdlog::warn("{}: the noise generator state is {} (written on another kind of device); resuming on {} with the "
+               "generator reseeded from the seed and epoch {}: reproducible, but not the bytes of an uninterrupted run",
+               path, found, noise.device().str(), epochs);
+  noise.set_current_seed(noise.current_seed() + 0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(epochs + 1));
+}
+
+std::string checkpoint_file_digest(const st::File& f) {
+  Parts parts;
+  for (const auto& info : f.tensors())
+    parts.emplace_back(info.name, std::string_view(reinterpret_cast<const char*>(f.bytes(info)), info.end - info.begin));
+  for (const auto& [k, v] : f.header().metadata)
+    if (k != "sha256") parts.emplace_back(kMetaPrefix + k, v);
+  return checkpoint_digest(std::move(parts));
+}
+
 void save_checkpoint(const std::string& path, TopicModel& model, const Adam& adam, const at::Generator& shuffle,
                      const at::Generator& noise, const std::string& identity, const TrainOutcome& so_far) {
   std::vector<std::pair<std::string, at::Tensor>> ts;
   for (auto& [n, t] : model.named_state()) ts.emplace_back("model." + n, t.detach().cpu().contiguous());
   for (auto& [n, t] : adam.state()) ts.emplace_back("adam." + n, t.detach().cpu().contiguous());
   ts.emplace_back("rng.shuffle", shuffle.get_state().contiguous());
-  ts.emplace_back("rng.noise", noise.get_state().contiguous());
+  ts.emplace_back(noise_state_name(noise.device()), noise.get_state().contiguous());
   std::vector<std::pair<std::string, std::string>> meta = {
       {"format", "ntm-train-checkpoint"},
       {"epoch", std::to_string(so_far.epochs)},
@@ -104,12 +146,7 @@ bool load_checkpoint(const std::string& path, TopicModel& model, Adam& adam, at:
   if (f->metadata("identity") != identity)
     usage_error(path, ": this checkpoint was written with another configuration or label store; "
                       "rerun with the same --config/flags, or without --resume to start over");
-  Parts parts;
-  for (const auto& info : f->tensors())
-    parts.emplace_back(info.name, std::string_view(reinterpret_cast<const char*>(f->bytes(info)), info.end - info.begin));
-  for (const auto& [k, v] : f->header().metadata)
-    if (k != "sha256") parts.emplace_back(kMetaPrefix + k, v);
-  if (f->metadata("sha256") != checkpoint_digest(std::move(parts)))
+  if (f->metadata("sha256") != checkpoint_file_digest(*f))
     input_error(path, ": the checkpoint does not match its sha256 (the file is damaged, or an ntm older than "
                       "checkpoint checksums wrote it); rerun without --resume to start over");
   NamedTensors model_state, adam_state;
@@ -132,13 +169,13 @@ bool load_checkpoint(const std::string& path, TopicModel& model, Adam& adam, at:
   };
   model.load_state(model_state, path);
   adam.load_state(adam_state, meta_count("adam_steps"), path);
+  so_far.epochs = meta_count("epoch");
   try {
     shuffle.set_state(f->tensor("rng.shuffle").clone());
-    noise.set_state(f->tensor("rng.noise").clone());
+    restore_noise_state(*f, noise, so_far.epochs, path);
   } catch (const c10::Error&) {
     input_error(path, ": the random generator states rng.shuffle / rng.noise are damaged; rerun without --resume");
   }
-  so_far.epochs = meta_count("epoch");
   auto loss = meta_json("final_loss", "0");
   auto metrics = meta_json("metrics", "[]");
   if (!loss.is_number() || !metrics.is_array())
@@ -186,6 +223,8 @@ Batch make_batch(const TrainData& data, const at::Tensor& rows, c10::Device devi
   if (b.weight.defined() && device.is_cpu() && !data.bow_target) b.weight = b.weight.clone();
   return b;
 }
+
+std::string checkpoint_sha256(const std::string& path) { return checkpoint_file_digest(*st::File::open(path)); }
 
 at::Generator make_noise_generator(c10::Device device, uint64_t seed) {
   if (device.is_cpu()) return at::detail::createCPUGenerator(seed);

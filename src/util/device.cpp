@@ -61,6 +61,24 @@ void configure_runtime(int threads, uint64_t seed) {
   torch::manual_seed(seed);
 }
 
+bool is_out_of_memory(const std::exception& e) {
+  if (dynamic_cast<const c10::OutOfMemoryError*>(&e) != nullptr) return true;
+  const std::string m = e.what();
+  return m.find("CUDA out of memory") != std::string::npos || m.find("CUDA error: out of memory") != std::string::npos;
+}
+
+void out_of_memory_error(const std::string& what, const std::string& fix, const std::exception& e) {
+  std::string first = e.what();
+  first = first.substr(0, first.find('\n'));  // libtorch appends a C++ stack on later lines
+  input_error(what, " ran out of device memory; ", fix, " (", first, ")");
+}
+
+void inject_out_of_memory_for_tests() {
+  const char* env = std::getenv("NTM_FAULT_OOM");
+  if (env != nullptr && std::string(env) == "1")
+    TORCH_CHECK_WITH(OutOfMemoryError, false, "CUDA out of memory. Tried to allocate 2.00 GiB (injected by NTM_FAULT_OOM)");
+}
+
 std::string runtime_description() {
   std::string s = std::string("libtorch ") + TORCH_VERSION;
   if (!NTM_TORCH_CUDA) return s + " (CPU only: CUDA not compiled in)";

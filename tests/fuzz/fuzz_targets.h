@@ -11,7 +11,11 @@
 #include "ntm/eval/evaluate.h"
 #include "ntm/io/gguf.h"
 #include "ntm/io/safetensors.h"
+#include "ntm/labels/build_labels.h"
 #include "ntm/labels/label_store.h"
+#include "ntm/data/vocab_build.h"
+#include "ntm/lm/config.h"
+#include "text/tokenizer_config.h"
 #include "ntm/util/config.h"
 #include "ntm/text/tokenizer.h"
 #include "ntm/topic/train_options.h"
@@ -94,6 +98,31 @@ inline void run_config(const uint8_t* data, size_t size) {
   }
   load_options<ntm::topic::TrainOptions>(j);
   load_options<ntm::eval::EvalOptions>(j);
+  load_options<ntm::BuildLabelsOptions>(j);
+  load_options<ntm::VocabBuildOptions>(j);
+}
+
+// Fuzzes the readers of a checkpoint's small JSON files. The first byte picks the file:
+// even = config.json (parse_decoder_config), odd = tokenizer_config.json (read_tokenizer_config,
+// from a scratch file). Only ntm::Error may come out.
+inline void run_model_config(const uint8_t* data, size_t size) {
+  if (size == 0) return;
+  const bool tokenizer_config = data[0] & 1;
+  ++data;
+  --size;
+  try {
+    if (tokenizer_config) {
+      const std::string path = scratch_dir() + "/tokenizer_config.json";
+      write_bytes(path, data, size);
+      ntm::text::read_tokenizer_config(path);
+    } else {
+      ntm::json j = ntm::json::parse(reinterpret_cast<const char*>(data), reinterpret_cast<const char*>(data) + size,
+                                     nullptr, /*allow_exceptions=*/false);
+      if (j.is_discarded()) return;
+      ntm::lm::parse_decoder_config(j, "fuzz/config.json");
+    }
+  } catch (const ntm::Error&) {
+  }
 }
 
 // Fuzzes tokenizer.json loading (parse_hf_tokenizer_json) and, when it loads, encode/decode of a

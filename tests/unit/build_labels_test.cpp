@@ -137,21 +137,21 @@ TEST_CASE("build-labels resumes after SIGKILL to the same bytes; shards merge to
 TEST_CASE("build-labels on hostile corpora and checkpoints", "[e2e][labels]") {
   ntm::test::TempDir dir;
   const std::string model = q(source_path("data/tiny-lm"));
-  // A 200 KB document and empty documents. The LM sees at most 8192 prompt tokens (--max-tokens
+  // A 200 KB document and empty documents. The LM sees at most 2048 prompt tokens (--max-tokens
   // keeps the instruction and the "Topic:" frame); the BoW covers the whole document.
   std::string big;
   while (big.size() < 200000) big += "market prices rose sharply after the central bank raised rates ";
   write_tsv(dir / "big.tsv", {"", big, "team won the season", ""});
   auto r = run_ntm("build-labels --corpus " + q(dir / "big.tsv") + " --model " + model +
-                   " --vocab-size 10 --max-tokens 8192 --out " + q(dir / "big"));
+                   " --vocab-size 10 --max-tokens 2048 --out " + q(dir / "big"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.output.find("shortened 1 documents") != std::string::npos);
+  CHECK(r.output.find("1 document(s) made prompts longer than --max-tokens 2048") != std::string::npos);
   ntm::labels::LabelStoreReader store(dir / "big");
   auto c = store.read_all();
   CHECK(c.size() == 4);
-  CHECK(c.prompt_tokens[1].item<int>() <= 8192);
-  CHECK(c.prompt_tokens[1].item<int>() >= 8150);
+  CHECK(c.prompt_tokens[1].item<int>() <= 2048);
+  CHECK(c.prompt_tokens[1].item<int>() >= 2000);
   CHECK(c.prompt_tokens[2].item<int>() < 60);
   CHECK(c.bow_indptr[1].item<int64_t>() == 0);  // the empty first document has an empty BoW
   // BoW counts of the big document come from all of its ~3,100 repetitions.

@@ -20,7 +20,8 @@ TEST_CASE("fuzz crashers replay cleanly through their harness bodies", "[unit][r
       {"fuzz_corpus", ntm::fuzz::run_corpus},                 {"fuzz_words", ntm::fuzz::run_words},
       {"fuzz_vocab", ntm::fuzz::run_vocab},                   {"fuzz_label_store", ntm::fuzz::run_label_store},
       {"fuzz_safetensors", ntm::fuzz::run_safetensors},       {"fuzz_config", ntm::fuzz::run_config},
-      {"fuzz_run_dir", ntm::fuzz::run_run_dir},               {"fuzz_gguf", ntm::fuzz::run_gguf}};
+      {"fuzz_run_dir", ntm::fuzz::run_run_dir},               {"fuzz_gguf", ntm::fuzz::run_gguf},
+      {"fuzz_model_config", ntm::fuzz::run_model_config}};
   const fs::path root = ntm::test::source_path("tests/fuzz/regressions");
   // Every folder must belong to a harness listed above, so no crasher is silently skipped.
   for (const auto& e : fs::directory_iterator(root)) {
@@ -49,6 +50,7 @@ TEST_CASE("fuzz crashers replay cleanly through their harness bodies", "[unit][r
     ntm::fuzz::run_gguf(reinterpret_cast<const uint8_t*>(s.data()), s.size());
     ntm::fuzz::run_config(reinterpret_cast<const uint8_t*>(s.data()), s.size());
     ntm::fuzz::run_run_dir(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+    ntm::fuzz::run_model_config(reinterpret_cast<const uint8_t*>(s.data()), s.size());
   }
   std::error_code ec;
   fs::remove_all(ntm::fuzz::scratch_dir(), ec);

@@ -18,6 +18,10 @@
 
 namespace ntm {
 
+// The corpus options of every command that reads a corpus (vocab, build-labels, eval): their
+// option structs derive from this one, so each default is defined here only, and
+// apps/corpus_flags.cpp binds the same flags (--format, --text-column, --label-column,
+// --quoting, --on-bad-row, --max-doc-bytes) for all of them. id_column is not a flag.
 struct CorpusOptions {
   std::string format = "auto";         // auto (by extension: .tsv/.csv -> tsv, .jsonl/.json -> jsonl, else txt) | tsv | jsonl | txt
   std::string text_column = "text";    // TSV column / JSONL key of the document text

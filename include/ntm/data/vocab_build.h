@@ -21,20 +21,14 @@
 
 namespace ntm {
 
-struct VocabBuildOptions {
+struct VocabBuildOptions : CorpusOptions {  // format, columns, quoting, bad rows, byte limit
   std::string corpus;                  // corpus file (.tsv / .jsonl / .txt)
   int64_t size = 2000;                 // number of words to keep
   std::string out;                     // vocab.json to write
-  std::string format = "auto";         // auto | tsv | jsonl | txt
-  std::string text_column = "text";
-  std::string label_column = "label";  // "" = the corpus has no labels
-  std::string on_bad_row = "error";    // error | skip
-  std::string quoting = "auto";        // TSV: auto | csv | none
   std::string vocab;                   // optional: adopt this word list (and order) instead of building
-  int64_t max_doc_bytes = int64_t{64} << 20;  // refuse a document longer than this (file:line error)
 
   void validate() const;
-  CorpusOptions corpus_options() const;
+  const CorpusOptions& corpus_options() const { return *this; }
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VocabBuildOptions, corpus, size, out, format, text_column,
                                                 label_column, on_bad_row, quoting, vocab, max_doc_bytes)

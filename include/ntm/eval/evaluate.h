@@ -7,18 +7,18 @@
 #include <string>
 #include <vector>
 
+#include "ntm/data/corpus.h"
 #include "ntm/eval/inputs.h"
 
 namespace ntm::eval {
 
-struct EvalOptions {
+struct EvalOptions : CorpusOptions {  // how --corpus (and a TSV/JSONL --reference-corpus) is read
   std::string run;                  // run directory (ntm train)
   std::string topics;               // or: topics file (text or JSON)
   std::string theta;                // with --topics: theta.safetensors
   std::string beta;                 // with --topics: beta.safetensors (report bar charts, topic map)
   std::string labels_file;          // gold labels, one per line (overrides theta's "labels")
-  std::string corpus;               // TSV corpus: labels (label column) and default reference
-  std::string label_column = "label";
+  std::string corpus;               // corpus: gold labels (label column) and the default reference
   std::string reference_corpus;     // file or directory; default: --corpus, else the run's corpus
   std::string reference_format = "text";  // text | tokens
   int top_n = 15;
@@ -34,8 +34,9 @@ struct EvalOptions {
   void validate() const;
 };
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EvalOptions, run, topics, theta, beta, labels_file, corpus,
-                                                label_column, reference_corpus, reference_format, top_n, metrics,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EvalOptions, run, topics, theta, beta, labels_file, corpus, format,
+                                                text_column, label_column, quoting, on_bad_row, max_doc_bytes,
+                                                reference_corpus, reference_format, top_n, metrics,
                                                 coherence_flavour, window_cv, window_pmi, epsilon, rbo_p,
                                                 retrieval_block, out, report)
 

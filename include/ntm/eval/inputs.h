@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "ntm/data/corpus.h"
+
 namespace ntm::eval {
 
 struct SeedInput {
@@ -43,6 +45,6 @@ EvalInputs load_loose_files(const std::string& topics, const std::string& theta,
 // of a TSV corpus (header row; text<TAB>label as in ../shared/data). Rows are picked by the seed's
 // doc_index when present. Label names map to ids in order of first appearance in the file.
 void attach_labels_file(const std::string& path, SeedInput& seed);
-void attach_corpus_labels(const std::string& tsv_path, const std::string& label_column, SeedInput& seed);
+void attach_corpus_labels(const std::string& path, const CorpusOptions& options, SeedInput& seed);
 
 }  // namespace ntm::eval

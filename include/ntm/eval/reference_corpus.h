@@ -18,11 +18,14 @@
 #include <string>
 #include <vector>
 
+#include "ntm/data/corpus.h"
+
 namespace ntm::eval {
 
 struct ReferenceSpec {
   std::string path;              // file or directory
   std::string format = "tokens";  // tokens | text
+  CorpusOptions corpus;           // how TSV / JSONL files are read (the format is taken per file)
 };
 
 struct ReferenceIndex {

@@ -12,9 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "ntm/data/corpus.h"
+
 namespace ntm {
 
-struct BuildLabelsOptions {
+struct BuildLabelsOptions : CorpusOptions {  // format, columns, quoting, bad rows, byte limit
   std::string corpus;                 // corpus file (.tsv/.jsonl/.txt)
   std::string model;                  // Hugging Face checkpoint folder (config.json, safetensors, tokenizer)
   std::string out;                    // label store directory
@@ -23,29 +25,25 @@ struct BuildLabelsOptions {
   std::string prompt = "default";     // default | variant1..variant5 | template file
   int64_t batch_tokens = 8192;        // max padded tokens per LM batch
   int64_t max_tokens = 0;             // truncate the document part so prompts fit (0 = no truncation, as the reference)
+  std::string on_long_prompt = "truncate";  // a prompt longer than the model's context: truncate | error
   std::string dtype = "auto";         // auto | float32 | bfloat16 | float16
   std::string hidden_dtype = "float32";  // float32 | bfloat16 (storage of hidden states)
   std::string layers = "last";        // last | all | comma-separated layer indices (0 = embeddings)
   std::string shard;                  // "i/n": process the i-th of n contiguous corpus slices
   bool resume = false;                // continue an interrupted run in --out
   int64_t chunk_size = 4096;          // documents per label-store chunk
-  std::string format = "auto";        // corpus format: auto | tsv | jsonl | txt
-  std::string text_column = "text";
-  std::string label_column = "label";
-  std::string on_bad_row = "error";   // error | skip
-  int64_t max_doc_bytes = int64_t{64} << 20;  // refuse a document longer than this (file:line error)
 
   void validate() const;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BuildLabelsOptions, corpus, model, out, vocab, vocab_size, prompt,
-                                                batch_tokens, max_tokens, dtype, hidden_dtype, layers, shard, resume,
-                                                chunk_size, format, text_column, label_column, on_bad_row,
-                                                max_doc_bytes)
+                                                batch_tokens, max_tokens, on_long_prompt, dtype, hidden_dtype, layers, shard, resume,
+                                                chunk_size, format, text_column, label_column, quoting,
+                                                on_bad_row, max_doc_bytes)
 
 struct BuildLabelsReport {
   int64_t num_docs = 0;        // documents written by this run (this shard)
   int64_t tokens = 0;          // prompt tokens run through the LM
-  int64_t truncated = 0;       // prompts shortened by --max-tokens
+  int64_t truncated = 0;       // prompts shortened to --max-tokens or the model's context
   double seconds = 0;
 };
 

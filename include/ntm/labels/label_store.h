@@ -80,6 +80,10 @@ struct StoreMeta {
   int64_t vocab_size() const { return static_cast<int64_t>(vocab.size()); }
 };
 
+// meta.json extra.truncated_docs: prompts build-labels cut to the model's context or --max-tokens
+// (0 when absent; input_error naming the store when it is not a non-negative integer).
+int64_t truncated_docs(const StoreMeta& meta, const std::string& dir);
+
 // One entry of meta.json "chunks".
 struct ChunkEntry {
   std::string file;       // "chunk-00003.safetensors" (always this name for entry 3)
@@ -109,6 +113,9 @@ class LabelStoreWriter {
   void finish();                    // marks the store complete (no-op when it already is)
   // Label names may grow while the corpus streams by (existing names keep their indices).
   void set_label_names(const std::vector<std::string>& names);
+  // Sets meta.json extra[key]; written with the next chunk (or finish()). Not while an append()
+  // runs on another thread.
+  void set_extra(const std::string& key, const nlohmann::json& value);
   const StoreMeta& meta() const;
   bool complete() const;
   size_t num_chunks() const;

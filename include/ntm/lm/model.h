@@ -28,6 +28,7 @@ struct ForwardOptions {
   bool all_layers = false;         // also return every layer's hidden state at the last token
   std::vector<int64_t> token_ids;  // non-empty: logits only for these vocabulary ids
   bool argmax = false;             // also return the argmax over the FULL vocabulary (computed on the device)
+  std::vector<int64_t> layers;     // with all_layers, run() keeps only these of the L+1 (empty: all)
 };
 
 struct ForwardResult {
@@ -47,7 +48,9 @@ class CausalLM {
   // One forward pass over a batch of sequences of any lengths (each >= 1 token).
   ForwardResult forward(const std::vector<std::vector<int64_t>>& seqs, const ForwardOptions& opts) const;
   // Sorts by length, cuts batches of at most batch_tokens padded tokens (B x T_max), runs them
-  // and returns the results in input order.
+  // and returns the results in input order: the one LM batcher (lm-run and build-labels use it).
+  // all_layers_last_hidden is then [S, N, H] with S = opts.layers.size() (or L+1). A device
+  // out-of-memory error is an input error naming --batch-tokens.
   ForwardResult run(const std::vector<std::vector<int64_t>>& seqs, const ForwardOptions& opts,
                     int64_t batch_tokens = 8192) const;
 

@@ -28,6 +28,7 @@ struct InferOptions {
   std::string theta;   // "" = as the run was trained (sample | mean)
   void validate() const;
 };
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InferOptions, run, labels, out, theta)
 
 // θ for the documents of `labels` with the model of `run`; checks the vocabulary hash and the
 // hidden size against the run. `seed` seeds the θ sampling noise.

@@ -54,4 +54,8 @@ at::Tensor compute_theta(TopicModel& model, const TrainData& data, ThetaMode mod
 // device's default generator, re-seeded).
 at::Generator make_noise_generator(c10::Device device, uint64_t seed);
 
+// The sha256 a training checkpoint must carry in its metadata: over every tensor and every
+// metadata entry but "sha256" itself (tests re-sign a checkpoint they edit with it).
+std::string checkpoint_sha256(const std::string& path);
+
 }  // namespace ntm::topic
