@@ -3,8 +3,9 @@
 `apply_chat_template(..., tokenize=False)` renders for them, the reference for ntm's Jinja
 engine (tests/unit/chat_template_test.cpp).
 
-Run with a python that has transformers (NTM_PYTHON, else the repo's .venv):
-    scripts/make-chat-template-fixture.py [--assets ../shared/assets/tokenizers]
+Run with a python that has transformers (NTM_PYTHON, else the repo's .venv that
+scripts/setup-references.sh creates):
+    "${NTM_PYTHON:-.venv/bin/python}" scripts/make-chat-template-fixture.py [--assets ../shared/assets/tokenizers]
 
 Cases: the real Llama 3 and Qwen 3 templates (tokenizer folders under --assets; their template
 text is stored in the fixture so the test needs no assets), and small templates written for
