@@ -19,9 +19,11 @@
 namespace ntm::eval {
 
 const char* const kRatingSystemMessage =
-    "You are a helpful assistant evaluating the top words of a topic model output for a given topic. Please rate how "
+    "You are a helpful assistant evaluating the top words of a topic model output for a given topic. Please "
+    "rate how "
     "related the following words are to each other on a scale from 1 to 3 (\"1\" = not very related, \"2\" = "
-    "moderately related, \"3\" = very related).\n\nReply with a single number, indicating the overall appropriateness "
+    "moderately related, \"3\" = very related).\n\nReply with a single number, indicating the overall "
+    "appropriateness "
     "of the topic.";
 
 namespace {
@@ -51,16 +53,19 @@ int64_t rating_token(const text::Tokenizer& tok, const std::string& digit, const
   if (id >= 0) return id;
   auto ids = tok.encode(digit, /*add_special_tokens=*/false);
   if (ids.size() == 1) return ids[0];
-  input_error(model, ": the tokenizer has no single token for the rating \"", digit, "\" (it encodes as ", ids.size(),
-              " tokens); this model cannot give a one-token rating");
+  input_error(model, ": the tokenizer has no single token for the rating \"", digit, "\" (it encodes as ",
+              ids.size(), " tokens); this model cannot give a one-token rating");
 }
 
-std::string special(const text::Tokenizer& tok, int32_t id) { return id >= 0 ? tok.id_to_token(id) : std::string(); }
+std::string special(const text::Tokenizer& tok, int32_t id) {
+  return id >= 0 ? tok.id_to_token(id) : std::string();
+}
 
 }  // namespace
 
 std::vector<TopicRating> ratings_from_logits(const at::Tensor& logits, const at::Tensor& logsumexp) {
-  NTM_CHECK(logits.dim() == 2 && logits.size(1) == 3 && logsumexp.size(0) == logits.size(0), "rating logits shape");
+  NTM_CHECK(logits.dim() == 2 && logits.size(1) == 3 && logsumexp.size(0) == logits.size(0),
+            "rating logits shape");
   auto l = logits.to(torch::kDouble).contiguous();
   auto z = logsumexp.to(torch::kDouble).contiguous();
   auto la = l.accessor<double, 2>();
@@ -93,8 +98,10 @@ std::string rating_user_message(const std::vector<std::string>& words, int top_n
 }
 
 nlohmann::json ratings_json(const std::vector<TopicRating>& ratings) {
-  nlohmann::json j = {{"rating", nlohmann::json::array()}, {"expected", nlohmann::json::array()},
-                      {"mass", nlohmann::json::array()},   {"p", nlohmann::json::array()}};
+  nlohmann::json j = {{"rating", nlohmann::json::array()},
+                      {"expected", nlohmann::json::array()},
+                      {"mass", nlohmann::json::array()},
+                      {"p", nlohmann::json::array()}};
   for (const auto& r : ratings) {
     j["rating"].push_back(r.rating);
     j["expected"].push_back(r.expected);
@@ -129,10 +136,13 @@ LlmRatingResult rate_topics(const std::vector<std::vector<std::vector<std::strin
         const std::string why = r.raised;
         r = text::try_render_chat(tmpl, {{"user", std::string(kRatingSystemMessage) + "\n\n" + user}}, ro);
         if (!r.raised.empty())
-          input_error("chat template ", tmpl.source, " refused the rating prompt: raise_exception('", r.raised,
-                      "'); pass --chat-format NAME");
-        if (!folded) spdlog::warn("llm-rating: the chat template refused a system message ('{}'); the system text "
-                                  "goes in front of the user message instead", why);
+          input_error("chat template ", tmpl.source, " refused the rating prompt: raise_exception('",
+                      r.raised, "'); pass --chat-format NAME");
+        if (!folded)
+          spdlog::warn(
+              "llm-rating: the chat template refused a system message ('{}'); the system text "
+              "goes in front of the user message instead",
+              why);
         folded = true;
       }
       if (example.empty()) example = r.text;
@@ -146,7 +156,8 @@ LlmRatingResult rate_topics(const std::vector<std::vector<std::vector<std::strin
   auto lm = lm::CausalLM::load(o.model, {o.dtype, device});
   for (int64_t id : rating_ids)
     if (id >= lm->config().vocab_size)
-      input_error(o.model, ": rating token id ", id, " is outside the model's vocabulary (", lm->config().vocab_size, ")");
+      input_error(o.model, ": rating token id ", id, " is outside the model's vocabulary (",
+                  lm->config().vocab_size, ")");
   const int64_t budget = o.batch_tokens > 0 ? o.batch_tokens : (device.is_cuda() ? 32768 : 4096);
   const at::Tensor idx = torch::tensor(rating_ids, torch::kLong);
   std::vector<TopicRating> all;

@@ -71,7 +71,8 @@ std::string show_label_examples(const std::string& dir, const ShowLabelsOptions&
   auto in = CorpusReader::open(corpus, co);
   Document doc;
   for (int64_t r = 0; r < first_row; ++r)
-    if (!in->next(doc)) input_error(corpus, ": ended before row ", first_row, " (not the store's corpus? pass --corpus)");
+    if (!in->next(doc))
+      input_error(corpus, ": ended before row ", first_row, " (not the store's corpus? pass --corpus)");
 
   std::ostringstream os;
   os << "first " << n << " document(s) of " << dir << ": text, gold label, top " << o.top_words
@@ -82,10 +83,14 @@ std::string show_label_examples(const std::string& dir, const ShowLabelsOptions&
     auto probs = torch::softmax(c.soft_labels.to(torch::kDouble), 1);  // [n, V]
     auto [top_p, top_i] = probs.topk(k, 1);                            // [n, k]
     for (int64_t r = 0; r < c.size() && shown < n; ++r, ++shown) {
-      if (!in->next(doc)) input_error(corpus, ": ended after ", first_row + shown, " documents; not the store's corpus? pass --corpus");
+      if (!in->next(doc))
+        input_error(corpus, ": ended after ", first_row + shown,
+                    " documents; not the store's corpus? pass --corpus");
       const int64_t label = c.labels[r].item<int64_t>();
       os << "\n[" << c.doc_index[r].item<int64_t>() << "] label: "
-         << (label >= 0 && label < static_cast<int64_t>(m.label_names.size()) ? m.label_names[size_t(label)] : "(none)") << "\n";
+         << (label >= 0 && label < static_cast<int64_t>(m.label_names.size()) ? m.label_names[size_t(label)]
+                                                                              : "(none)")
+         << "\n";
       os << "  text:  " << text_start(doc.text, o.text_bytes) << "\n";
       os << "  words:";
       for (int64_t j = 0; j < k; ++j) {

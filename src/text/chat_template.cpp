@@ -18,17 +18,22 @@ struct Builtin {
 };
 const Builtin kBuiltins[] = {
     {"chatml",
-     "{%- for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + m['content'] + '<|im_end|>\\n' }}{%- endfor %}"
+     "{%- for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + m['content'] + '<|im_end|>\\n' }}{%- "
+     "endfor %}"
      "{%- if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{%- endif %}"},
     {"llama3",
      "{{- bos_token }}{%- for m in messages %}"
-     "{{ '<|start_header_id|>' + m['role'] + '<|end_header_id|>\\n\\n' + m['content'] | trim + '<|eot_id|>' }}"
-     "{%- endfor %}{%- if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{%- endif %}"},
+     "{{ '<|start_header_id|>' + m['role'] + '<|end_header_id|>\\n\\n' + m['content'] | trim + '<|eot_id|>' "
+     "}}"
+     "{%- endfor %}{%- if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' "
+     "}}{%- endif %}"},
     {"llama2",
      "{%- set ns = namespace(sys='') %}{%- for m in messages %}"
-     "{%- if m['role'] == 'system' %}{%- set ns.sys = '<<SYS>>\\n' + m['content'] | trim + '\\n<</SYS>>\\n\\n' %}"
+     "{%- if m['role'] == 'system' %}{%- set ns.sys = '<<SYS>>\\n' + m['content'] | trim + "
+     "'\\n<</SYS>>\\n\\n' %}"
      "{%- elif m['role'] == 'user' %}{{ bos_token + '[INST] ' + ns.sys + m['content'] | trim + ' [/INST]' }}"
-     "{%- set ns.sys = '' %}{%- else %}{{ ' ' + m['content'] | trim + ' ' + eos_token }}{%- endif %}{%- endfor %}"},
+     "{%- set ns.sys = '' %}{%- else %}{{ ' ' + m['content'] | trim + ' ' + eos_token }}{%- endif %}{%- "
+     "endfor %}"},
     {"gemma",
      "{{- bos_token }}{%- set ns = namespace(prefix='') %}{%- for m in messages %}"
      "{%- if m['role'] == 'system' %}{%- set ns.prefix = m['content'] | trim + '\\n\\n' %}{%- else %}"
@@ -38,7 +43,8 @@ const Builtin kBuiltins[] = {
     {"mistral",
      "{{- bos_token }}{%- set ns = namespace(prefix='') %}{%- for m in messages %}"
      "{%- if m['role'] == 'system' %}{%- set ns.prefix = m['content'] + '\\n\\n' %}"
-     "{%- elif m['role'] == 'user' %}{{ '[INST] ' + ns.prefix + m['content'] + ' [/INST]' }}{%- set ns.prefix = '' %}"
+     "{%- elif m['role'] == 'user' %}{{ '[INST] ' + ns.prefix + m['content'] + ' [/INST]' }}{%- set "
+     "ns.prefix = '' %}"
      "{%- else %}{{ m['content'] + eos_token }}{%- endif %}{%- endfor %}"},
     {"phi3",
      "{%- for m in messages %}{{ '<|' + m['role'] + '|>\\n' + m['content'] + '<|end|>\\n' }}{%- endfor %}"
@@ -56,7 +62,8 @@ jinja::Template parse(const ChatTemplate& t) {
   try {
     return jinja::Template::parse(t.text, t.source);
   } catch (const jinja::Unsupported& e) {
-    input_error("chat template ", e.what(), "; pass --chat-format NAME to use a built-in format instead (", names(), ")");
+    input_error("chat template ", e.what(), "; pass --chat-format NAME to use a built-in format instead (",
+                names(), ")");
   }
 }
 
@@ -78,8 +85,9 @@ ChatTemplate model_chat_template(const std::string& model) {
   if (!is_directory(model))
     // GGUF files keep the template in the metadata key tokenizer.chat_template; until ntm reads
     // GGUF metadata here, a built-in format has to be named.
-    input_error(model, ": cannot read a chat template from this file (not a model folder); pass --chat-format NAME (",
-                names(), ")");
+    input_error(
+        model, ": cannot read a chat template from this file (not a model folder); pass --chat-format NAME (",
+        names(), ")");
   const std::string jinja_file = path_join(model, "chat_template.jinja");
   if (path_exists(jinja_file)) return {"model", jinja_file, read_file(jinja_file)};
   const std::string cfg = path_join(model, "tokenizer_config.json");
@@ -90,20 +98,27 @@ ChatTemplate model_chat_template(const std::string& model) {
       if (t.is_string()) return {"model", cfg + " (chat_template)", t.get<std::string>()};
       if (t.is_array())
         for (const auto& item : t)
-          if (item.is_object() && item.value("name", "") == "default" && item.contains("template") && item["template"].is_string())
+          if (item.is_object() && item.value("name", "") == "default" && item.contains("template") &&
+              item["template"].is_string())
             return {"model", cfg + " (chat_template 'default')", item["template"].get<std::string>()};
-      input_error(cfg, ": key 'chat_template' must be a string or a list holding {\"name\": \"default\", \"template\": ...}");
+      input_error(cfg,
+                  ": key 'chat_template' must be a string or a list holding {\"name\": \"default\", "
+                  "\"template\": ...}");
     }
   }
-  input_error(model, ": the model has no chat template (no chat_template.jinja, no \"chat_template\" in "
-              "tokenizer_config.json); pass --chat-format NAME (", names(), ")");
+  input_error(model,
+              ": the model has no chat template (no chat_template.jinja, no \"chat_template\" in "
+              "tokenizer_config.json); pass --chat-format NAME (",
+              names(), ")");
 }
 
 ChatTemplate resolve_chat_template(const std::string& model, const std::string& chat_format) {
   return chat_format.empty() ? model_chat_template(model) : builtin_chat_template(chat_format);
 }
 
-void check_chat_template(const ChatTemplate& t) { parse(t); }
+void check_chat_template(const ChatTemplate& t) {
+  parse(t);
+}
 
 ChatRenderResult try_render_chat(const ChatTemplate& t, const std::vector<ChatMessage>& messages,
                                  const ChatRenderOptions& opts) {
@@ -115,23 +130,28 @@ ChatRenderResult try_render_chat(const ChatTemplate& t, const std::vector<ChatMe
   vars["add_generation_prompt"] = opts.add_generation_prompt;
   vars["tools"] = nullptr;
   vars["documents"] = nullptr;
-  const std::pair<const char*, const std::string*> special[] = {
-      {"bos_token", &opts.bos_token}, {"eos_token", &opts.eos_token}, {"pad_token", &opts.pad_token}, {"unk_token", &opts.unk_token}};
+  const std::pair<const char*, const std::string*> special[] = {{"bos_token", &opts.bos_token},
+                                                                {"eos_token", &opts.eos_token},
+                                                                {"pad_token", &opts.pad_token},
+                                                                {"unk_token", &opts.unk_token}};
   for (const auto& [k, v] : special)
     if (!v->empty()) vars[k] = *v;
-  for (auto it = opts.extra.begin(); it != opts.extra.end(); ++it) vars[it.key()] = jinja::Json::parse(it.value().dump());
+  for (auto it = opts.extra.begin(); it != opts.extra.end(); ++it)
+    vars[it.key()] = jinja::Json::parse(it.value().dump());
   ChatRenderResult r;
   try {
     r.text = tmpl.render(vars);
   } catch (const jinja::Raised& e) {
     r.raised = e.what();
   } catch (const jinja::Unsupported& e) {
-    input_error("chat template ", e.what(), "; pass --chat-format NAME to use a built-in format instead (", names(), ")");
+    input_error("chat template ", e.what(), "; pass --chat-format NAME to use a built-in format instead (",
+                names(), ")");
   }
   return r;
 }
 
-std::string render_chat(const ChatTemplate& t, const std::vector<ChatMessage>& messages, const ChatRenderOptions& opts) {
+std::string render_chat(const ChatTemplate& t, const std::vector<ChatMessage>& messages,
+                        const ChatRenderOptions& opts) {
   ChatRenderResult r = try_render_chat(t, messages, opts);
   if (!r.raised.empty())
     input_error("chat template ", t.source, " refused the conversation: raise_exception('", r.raised, "')");

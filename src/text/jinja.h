@@ -50,13 +50,27 @@ using NodeP = std::unique_ptr<Node>;
 using Body = std::vector<NodeP>;
 
 struct Expr {
-  enum Kind { kLit, kName, kAttr, kIndex, kSlice, kCall, kFilter, kTest, kUnary, kBinary, kCond, kList, kDict };
+  enum Kind {
+    kLit,
+    kName,
+    kAttr,
+    kIndex,
+    kSlice,
+    kCall,
+    kFilter,
+    kTest,
+    kUnary,
+    kBinary,
+    kCond,
+    kList,
+    kDict
+  };
   Kind kind = kLit;
   int line = 0;
-  Json lit;                  // kLit
-  std::string name;          // kName / kAttr / kFilter / kTest / kUnary / kBinary: name or operator
-  bool negate = false;       // kTest: `is not`
-  std::vector<ExprP> kids;   // operands (kSlice: obj, start, stop, step; absent parts null)
+  Json lit;                 // kLit
+  std::string name;         // kName / kAttr / kFilter / kTest / kUnary / kBinary: name or operator
+  bool negate = false;      // kTest: `is not`
+  std::vector<ExprP> kids;  // operands (kSlice: obj, start, stop, step; absent parts null)
   std::vector<std::pair<std::string, ExprP>> kwargs;  // kCall / kFilter keyword arguments
 };
 
@@ -64,12 +78,12 @@ struct Node {
   enum Kind { kText, kOutput, kIf, kFor, kSet, kBreak, kContinue };
   Kind kind = kText;
   int line = 0;
-  std::string text;                                   // kText
-  ExprP expr;                                         // kOutput value, kSet value, kFor iterable
-  std::vector<std::pair<ExprP, Body>> branches;       // kIf: condition (null = else) and body
-  std::vector<std::string> targets;                   // kFor loop variables; kSet: {name} or {name, attr}
-  ExprP filter;                                       // kFor: `for x in y if cond`
-  Body body, else_body;                               // kFor
+  std::string text;                              // kText
+  ExprP expr;                                    // kOutput value, kSet value, kFor iterable
+  std::vector<std::pair<ExprP, Body>> branches;  // kIf: condition (null = else) and body
+  std::vector<std::string> targets;              // kFor loop variables; kSet: {name} or {name, attr}
+  ExprP filter;                                  // kFor: `for x in y if cond`
+  Body body, else_body;                          // kFor
 };
 
 class Template {
@@ -88,17 +102,18 @@ class Template {
 // Helpers shared by the parser, the evaluator and the built-ins.
 [[noreturn]] void fail(const std::string& where, int line, const std::string& what);
 bool truthy(const Value& v);
-std::string to_text(const Value& v);     // what {{ v }} prints (Python str())
+std::string to_text(const Value& v);                       // what {{ v }} prints (Python str())
 std::string to_json_text(const Json& j, int indent = -1);  // the tojson filter (Python json.dumps)
 const char* type_name(const Value& v);
 
 // Built-ins (jinja_builtins.cpp). `where`/`line` name the call site in errors.
 Value apply_filter(const std::string& name, const Value& v, const std::vector<Value>& args,
-                   const std::vector<std::pair<std::string, Value>>& kwargs, const std::string& where, int line);
-bool apply_test(const std::string& name, const Value& v, const std::vector<Value>& args, const std::string& where,
-                int line);
-Value call_method(const Value& obj, const std::string& name, const std::vector<Value>& args, const std::string& where,
-                  int line);
+                   const std::vector<std::pair<std::string, Value>>& kwargs, const std::string& where,
+                   int line);
+bool apply_test(const std::string& name, const Value& v, const std::vector<Value>& args,
+                const std::string& where, int line);
+Value call_method(const Value& obj, const std::string& name, const std::vector<Value>& args,
+                  const std::string& where, int line);
 std::vector<std::string> utf8_chars(const std::string& s);
 
 }  // namespace ntm::text::jinja

@@ -14,8 +14,10 @@ const char* kSpace = " \t\n\r\v\f";
 
 std::string strip(const std::string& s, const std::string& chars, bool left, bool right) {
   size_t a = 0, b = s.size();
-  if (left) while (a < b && chars.find(s[a]) != std::string::npos) ++a;
-  if (right) while (b > a && chars.find(s[b - 1]) != std::string::npos) --b;
+  if (left)
+    while (a < b && chars.find(s[a]) != std::string::npos) ++a;
+  if (right)
+    while (b > a && chars.find(s[b - 1]) != std::string::npos) --b;
   return s.substr(a, b - a);
 }
 
@@ -37,8 +39,10 @@ std::string repr(const Json& j) {  // Python repr of a JSON value (strings in si
     std::string out = "'";
     for (char c : j.get<std::string>()) {
       if (c == '\'' || c == '\\') out += '\\';
-      if (c == '\n') out += "\\n";
-      else out += c;
+      if (c == '\n')
+        out += "\\n";
+      else
+        out += c;
     }
     return out + "'";
   }
@@ -50,7 +54,8 @@ std::string repr(const Json& j) {  // Python repr of a JSON value (strings in si
   if (j.is_object()) {
     std::string out = "{";
     bool first = true;
-    for (auto it = j.begin(); it != j.end(); ++it, first = false) out += (first ? "" : ", ") + repr(it.key()) + ": " + repr(*it);
+    for (auto it = j.begin(); it != j.end(); ++it, first = false)
+      out += (first ? "" : ", ") + repr(it.key()) + ": " + repr(*it);
     return out + "}";
   }
   return to_text(Value(j));
@@ -60,13 +65,27 @@ std::string json_string(const std::string& s) {  // json.dumps(s, ensure_ascii=F
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -117,7 +136,8 @@ int64_t length(const Value& v, const std::string& where, int line) {
   fail(where, line, std::string("length of a value of type ") + type_name(v));
 }
 
-const std::string& str_arg(const std::vector<Value>& a, size_t i, const std::string& what, const std::string& where, int line) {
+const std::string& str_arg(const std::vector<Value>& a, size_t i, const std::string& what,
+                           const std::string& where, int line) {
   if (a.size() <= i || !a[i].j.is_string()) fail(where, line, what + " needs a string argument");
   return a[i].j.get_ref<const std::string&>();
 }
@@ -129,9 +149,12 @@ std::vector<std::string> utf8_chars(const std::string& s) {
   for (size_t i = 0; i < s.size();) {
     size_t n = 1;
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0xF0) n = 4;
-    else if (c >= 0xE0) n = 3;
-    else if (c >= 0xC0) n = 2;
+    if (c >= 0xF0)
+      n = 4;
+    else if (c >= 0xE0)
+      n = 3;
+    else if (c >= 0xC0)
+      n = 2;
     out.push_back(s.substr(i, n));
     i += n;
   }
@@ -141,13 +164,20 @@ std::vector<std::string> utf8_chars(const std::string& s) {
 const char* type_name(const Value& v) {
   if (v.undefined) return "undefined";
   switch (v.j.type()) {
-    case Json::value_t::null: return "none";
-    case Json::value_t::boolean: return "bool";
-    case Json::value_t::string: return "string";
-    case Json::value_t::array: return "list";
-    case Json::value_t::object: return "dict";
-    case Json::value_t::number_float: return "float";
-    default: return "int";
+    case Json::value_t::null:
+      return "none";
+    case Json::value_t::boolean:
+      return "bool";
+    case Json::value_t::string:
+      return "string";
+    case Json::value_t::array:
+      return "list";
+    case Json::value_t::object:
+      return "dict";
+    case Json::value_t::number_float:
+      return "float";
+    default:
+      return "int";
   }
 }
 
@@ -183,19 +213,25 @@ Value apply_filter(const std::string& f, const Value& v, const std::vector<Value
     if (!v.j.is_string()) fail(where, line, "filter '" + f + "' needs a string, got " + type_name(v));
     return v.j.get<std::string>();
   };
-  if (f == "trim") return Json(a.empty() ? strip(need_str(), kSpace, true, true) : strip(need_str(), str_arg(a, 0, "trim", where, line), true, true));
+  if (f == "trim")
+    return Json(a.empty() ? strip(need_str(), kSpace, true, true)
+                          : strip(need_str(), str_arg(a, 0, "trim", where, line), true, true));
   if (f == "length" || f == "count") return Json(length(v, where, line));
   if (f == "upper" || f == "lower") {
     std::string s = need_str();
-    for (char& c : s) c = static_cast<char>(f == "upper" ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : s)
+      c = static_cast<char>(f == "upper" ? std::toupper(static_cast<unsigned char>(c))
+                                         : std::tolower(static_cast<unsigned char>(c)));
     return Json(s);
   }
   if (f == "string") return Json(to_text(v));
   if (f == "tojson") {
     int indent = -1;
     for (const auto& [k, x] : kw)
-      if (k == "indent" && x.j.is_number_integer()) indent = static_cast<int>(x.j.get<int64_t>());
-      else fail(where, line, "tojson: unsupported argument '" + k + "'");
+      if (k == "indent" && x.j.is_number_integer())
+        indent = static_cast<int>(x.j.get<int64_t>());
+      else
+        fail(where, line, "tojson: unsupported argument '" + k + "'");
     if (!a.empty() && a[0].j.is_number_integer()) indent = static_cast<int>(a[0].j.get<int64_t>());
     return Json(to_json_text(v.j, indent));
   }
@@ -217,8 +253,10 @@ Value apply_filter(const std::string& f, const Value& v, const std::vector<Value
   if (f == "list") {
     if (v.j.is_array()) return v;
     Json out = Json::array();
-    if (v.j.is_string()) for (auto& c : utf8_chars(v.j.get<std::string>())) out.push_back(c);
-    else fail(where, line, std::string("filter 'list' on a value of type ") + type_name(v));
+    if (v.j.is_string())
+      for (auto& c : utf8_chars(v.j.get<std::string>())) out.push_back(c);
+    else
+      fail(where, line, std::string("filter 'list' on a value of type ") + type_name(v));
     return out;
   }
   if (f == "reverse") {
@@ -252,7 +290,8 @@ Value apply_filter(const std::string& f, const Value& v, const std::vector<Value
   fail(where, line, "unsupported Jinja filter '|" + f + "'");
 }
 
-bool apply_test(const std::string& t, const Value& v, const std::vector<Value>& a, const std::string& where, int line) {
+bool apply_test(const std::string& t, const Value& v, const std::vector<Value>& a, const std::string& where,
+                int line) {
   if (t == "defined") return !v.undefined;
   if (t == "undefined") return v.undefined;
   if (t == "none") return !v.undefined && v.j.is_null();
@@ -264,7 +303,8 @@ bool apply_test(const std::string& t, const Value& v, const std::vector<Value>& 
   if (t == "true") return !v.undefined && v.j.is_boolean() && v.j.get<bool>();
   if (t == "false") return !v.undefined && v.j.is_boolean() && !v.j.get<bool>();
   if (t == "mapping") return !v.undefined && v.j.is_object();
-  if (t == "sequence" || t == "iterable") return !v.undefined && (v.j.is_array() || v.j.is_string() || v.j.is_object());
+  if (t == "sequence" || t == "iterable")
+    return !v.undefined && (v.j.is_array() || v.j.is_string() || v.j.is_object());
   if (t == "even" || t == "odd") {
     if (!v.j.is_number_integer()) fail(where, line, "test '" + t + "' needs an integer");
     return (v.j.get<int64_t>() % 2 == 0) == (t == "even");
@@ -276,7 +316,8 @@ bool apply_test(const std::string& t, const Value& v, const std::vector<Value>& 
   fail(where, line, "unsupported Jinja test 'is " + t + "'");
 }
 
-Value call_method(const Value& obj, const std::string& m, const std::vector<Value>& a, const std::string& where, int line) {
+Value call_method(const Value& obj, const std::string& m, const std::vector<Value>& a,
+                  const std::string& where, int line) {
   if (obj.j.is_string()) {
     const std::string& s = obj.j.get_ref<const std::string&>();
     if (m == "strip" || m == "lstrip" || m == "rstrip") {
@@ -294,9 +335,12 @@ Value call_method(const Value& obj, const std::string& m, const std::vector<Valu
       bool start = true;
       for (char& c : out) {
         const bool alpha = std::isalpha(static_cast<unsigned char>(c)) != 0;
-        c = static_cast<char>(start && alpha ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
-        if (m == "capitalize") start = false;
-        else start = !alpha;
+        c = static_cast<char>(start && alpha ? std::toupper(static_cast<unsigned char>(c))
+                                             : std::tolower(static_cast<unsigned char>(c)));
+        if (m == "capitalize")
+          start = false;
+        else
+          start = !alpha;
       }
       return Json(out);
     }
@@ -326,7 +370,8 @@ Value call_method(const Value& obj, const std::string& m, const std::vector<Valu
       if (sep.empty()) fail(where, line, "split(''): empty separator");
       int64_t max = a.size() > 1 && a[1].j.is_number_integer() ? a[1].j.get<int64_t>() : -1;
       size_t p = 0, q;
-      while (max-- != 0 && (q = s.find(sep, p)) != std::string::npos) out.push_back(s.substr(p, q - p)), p = q + sep.size();
+      while (max-- != 0 && (q = s.find(sep, p)) != std::string::npos)
+        out.push_back(s.substr(p, q - p)), p = q + sep.size();
       out.push_back(s.substr(p));
       return out;
     }
@@ -335,7 +380,8 @@ Value call_method(const Value& obj, const std::string& m, const std::vector<Valu
     if (m == "items") return apply_filter("items", obj, {}, {}, where, line);
     if (m == "keys" || m == "values") {
       Json out = Json::array();
-      for (auto it = obj.j.begin(); it != obj.j.end(); ++it) out.push_back(m == "keys" ? Json(it.key()) : *it);
+      for (auto it = obj.j.begin(); it != obj.j.end(); ++it)
+        out.push_back(m == "keys" ? Json(it.key()) : *it);
       return out;
     }
     if (m == "get") {

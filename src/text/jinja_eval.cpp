@@ -27,16 +27,25 @@ class Renderer {
 
   Flow node(const Node& n, std::string& out) {
     switch (n.kind) {
-      case Node::kText: out += n.text; return Flow::kNormal;
-      case Node::kOutput: out += to_text(eval(*n.expr)); return Flow::kNormal;
-      case Node::kBreak: return Flow::kBreak;
-      case Node::kContinue: return Flow::kContinue;
-      case Node::kSet: set(n); return Flow::kNormal;
+      case Node::kText:
+        out += n.text;
+        return Flow::kNormal;
+      case Node::kOutput:
+        out += to_text(eval(*n.expr));
+        return Flow::kNormal;
+      case Node::kBreak:
+        return Flow::kBreak;
+      case Node::kContinue:
+        return Flow::kContinue;
+      case Node::kSet:
+        set(n);
+        return Flow::kNormal;
       case Node::kIf:
         for (const auto& [cond, b] : n.branches)
           if (!cond || truthy(eval(*cond))) return body(b, out);
         return Flow::kNormal;
-      case Node::kFor: return loop(n, out);
+      case Node::kFor:
+        return loop(n, out);
     }
     return Flow::kNormal;
   }
@@ -48,7 +57,8 @@ class Renderer {
       return;
     }
     Json* obj = find(n.targets[0]);
-    if (!obj || !obj->is_object()) error(n.line, "cannot set '" + n.targets[1] + "' on '" + n.targets[0] + "' (not a namespace)");
+    if (!obj || !obj->is_object())
+      error(n.line, "cannot set '" + n.targets[1] + "' on '" + n.targets[0] + "' (not a namespace)");
     (*obj)[n.targets[1]] = v.j;
   }
 
@@ -91,9 +101,9 @@ class Renderer {
     for (int64_t i = 0; i < len; ++i) {
       Json scope = Json::object();
       bind(scope, items[size_t(i)]);
-      scope["loop"] = {{"index0", i},          {"index", i + 1},        {"revindex0", len - 1 - i},
-                       {"revindex", len - i},  {"first", i == 0},       {"last", i == len - 1},
-                       {"length", len},        {"depth", 1},            {"depth0", 0}};
+      scope["loop"] = {{"index0", i},         {"index", i + 1},  {"revindex0", len - 1 - i},
+                       {"revindex", len - i}, {"first", i == 0}, {"last", i == len - 1},
+                       {"length", len},       {"depth", 1},      {"depth0", 0}};
       if (i > 0) scope["loop"]["previtem"] = items[size_t(i - 1)];
       if (i + 1 < len) scope["loop"]["nextitem"] = items[size_t(i + 1)];
       scopes_.push_back(std::move(scope));
@@ -114,7 +124,8 @@ class Renderer {
 
   Value eval(const Expr& e) {
     switch (e.kind) {
-      case Expr::kLit: return e.lit;
+      case Expr::kLit:
+        return e.lit;
       case Expr::kName: {
         Json* v = find(e.name);
         return v ? Value(*v) : Value::undef();
@@ -133,10 +144,14 @@ class Renderer {
         }
         return o;
       }
-      case Expr::kAttr: return attr(eval(*e.kids[0]), e.name, e.line, e.kids[0].get());
-      case Expr::kIndex: return index(eval(*e.kids[0]), eval(*e.kids[1]), e.line, e.kids[0].get());
-      case Expr::kSlice: return slice(e);
-      case Expr::kCall: return call(e);
+      case Expr::kAttr:
+        return attr(eval(*e.kids[0]), e.name, e.line, e.kids[0].get());
+      case Expr::kIndex:
+        return index(eval(*e.kids[0]), eval(*e.kids[1]), e.line, e.kids[0].get());
+      case Expr::kSlice:
+        return slice(e);
+      case Expr::kCall:
+        return call(e);
       case Expr::kFilter: {
         Value v = eval(*e.kids[0]);
         std::vector<Value> args;
@@ -158,7 +173,8 @@ class Renderer {
         if (e.name == "+") return v;
         return v.j.is_number_float() ? Json(-v.j.get<double>()) : Json(-v.j.get<int64_t>());
       }
-      case Expr::kBinary: return binary(e);
+      case Expr::kBinary:
+        return binary(e);
       case Expr::kCond: {
         if (truthy(eval(*e.kids[1]))) return eval(*e.kids[0]);
         return e.kids[2] ? eval(*e.kids[2]) : Value::undef();
@@ -241,8 +257,10 @@ class Renderer {
     Json out = Json::array();
     std::string s;
     for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
-      if (is_str) s += items[size_t(i)].get<std::string>();
-      else out.push_back(items[size_t(i)]);
+      if (is_str)
+        s += items[size_t(i)].get<std::string>();
+      else
+        out.push_back(items[size_t(i)]);
     }
     return is_str ? Json(s) : out;
   }
@@ -254,12 +272,14 @@ class Renderer {
     if (callee.kind == Expr::kAttr) {
       if (!e.kwargs.empty()) error(e.line, "keyword arguments to ." + callee.name + "() are not supported");
       Value obj = eval(*callee.kids[0]);
-      if (obj.undefined) error(e.line, describe(callee.kids[0].get()) + " is undefined (calling ." + callee.name + "())");
+      if (obj.undefined)
+        error(e.line, describe(callee.kids[0].get()) + " is undefined (calling ." + callee.name + "())");
       return call_method(obj, callee.name, args, where_, e.line);
     }
     if (callee.kind != Expr::kName || find(callee.name))
       error(e.line, "only the functions raise_exception, namespace and range can be called");
-    if (callee.name == "raise_exception") throw Raised(args.empty() ? std::string("raise_exception()") : to_text(args[0]));
+    if (callee.name == "raise_exception")
+      throw Raised(args.empty() ? std::string("raise_exception()") : to_text(args[0]));
     if (callee.name == "namespace") {
       Json o = Json::object();
       for (const auto& [k, x] : e.kwargs) o[k] = eval(*x).j;
@@ -269,10 +289,13 @@ class Renderer {
       int64_t a = 0, b = 0, step = 1;
       for (const auto& v : args)
         if (!v.j.is_number_integer()) error(e.line, "range() needs integers");
-      if (args.size() == 1) b = args[0].j.get<int64_t>();
-      else if (args.size() >= 2) a = args[0].j.get<int64_t>(), b = args[1].j.get<int64_t>();
+      if (args.size() == 1)
+        b = args[0].j.get<int64_t>();
+      else if (args.size() >= 2)
+        a = args[0].j.get<int64_t>(), b = args[1].j.get<int64_t>();
       if (args.size() == 3) step = args[2].j.get<int64_t>();
-      if (args.empty() || args.size() > 3 || step == 0) error(e.line, "range() takes 1 to 3 arguments, step != 0");
+      if (args.empty() || args.size() > 3 || step == 0)
+        error(e.line, "range() takes 1 to 3 arguments, step != 0");
       Json out = Json::array();
       for (int64_t i = a; step > 0 ? i < b : i > b; i += step) out.push_back(i);
       return out;
@@ -312,7 +335,8 @@ class Renderer {
       }
       return Json(in == (op == "in"));
     }
-    if (op == "+" && a.j.is_string() && b.j.is_string()) return Json(a.j.get<std::string>() + b.j.get<std::string>());
+    if (op == "+" && a.j.is_string() && b.j.is_string())
+      return Json(a.j.get<std::string>() + b.j.get<std::string>());
     if (op == "+" && a.j.is_array() && b.j.is_array()) {
       Json out = a.j;
       for (const auto& x : b.j) out.push_back(x);
@@ -328,7 +352,9 @@ class Renderer {
       return Json(op == "<" ? c < 0 : op == ">" ? c > 0 : op == "<=" ? c <= 0 : c >= 0);
     }
     const bool num = (a.j.is_number() || a.j.is_boolean()) && (b.j.is_number() || b.j.is_boolean());
-    if (!num) error(e.line, "operator '" + op + "' is not supported between " + type_name(a) + " and " + type_name(b));
+    if (!num)
+      error(e.line,
+            "operator '" + op + "' is not supported between " + type_name(a) + " and " + type_name(b));
     const bool ints = !a.j.is_number_float() && !b.j.is_number_float();
     auto as_d = [](const Json& j) { return j.is_boolean() ? double(j.get<bool>()) : j.get<double>(); };
     auto as_i = [](const Json& j) { return j.is_boolean() ? int64_t(j.get<bool>()) : j.get<int64_t>(); };
@@ -350,7 +376,8 @@ class Renderer {
       const int64_t fl = p / q - ((p % q != 0) && ((p < 0) != (q < 0)));  // Python floor division
       if (op == "//") return Json(fl);
       if (op == "%") return Json(p - fl * q);
-      if (op == "**" && q >= 0) return Json(static_cast<int64_t>(std::llround(std::pow(double(p), double(q)))));
+      if (op == "**" && q >= 0)
+        return Json(static_cast<int64_t>(std::llround(std::pow(double(p), double(q)))));
     }
     if (op == "+") return Json(x + y);
     if (op == "-") return Json(x - y);

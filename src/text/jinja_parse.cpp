@@ -19,8 +19,12 @@ struct Segment {
   int line;
 };
 
-bool blank(char c) { return c == ' ' || c == '\t'; }
-bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+bool blank(char c) {
+  return c == ' ' || c == '\t';
+}
+bool space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 // Splits the template into text / {{ }} / {% %} segments (comments dropped), applying -, +,
 // trim_blocks (first newline after a block or comment tag) and lstrip_blocks (spaces and tabs
@@ -35,14 +39,16 @@ std::vector<Segment> segment(const std::string& s, const std::string& where) {
   };
   while (pos <= s.size()) {
     size_t p = pos;
-    while ((p = s.find('{', p)) != std::string::npos && p + 1 < s.size() && s[p + 1] != '{' && s[p + 1] != '%' &&
-           s[p + 1] != '#')
+    while ((p = s.find('{', p)) != std::string::npos && p + 1 < s.size() && s[p + 1] != '{' &&
+           s[p + 1] != '%' && s[p + 1] != '#')
       ++p;
     if (p != std::string::npos && p + 1 >= s.size()) p = std::string::npos;
     std::string text = s.substr(pos, p == std::string::npos ? std::string::npos : p - pos);
     if (trim_newline) {
-      if (text.rfind("\r\n", 0) == 0) text.erase(0, 2);
-      else if (!text.empty() && text[0] == '\n') text.erase(0, 1);
+      if (text.rfind("\r\n", 0) == 0)
+        text.erase(0, 2);
+      else if (!text.empty() && text[0] == '\n')
+        text.erase(0, 1);
     }
     if (strip_next) {
       size_t a = 0;
@@ -77,8 +83,10 @@ std::vector<Segment> segment(const std::string& s, const std::string& where) {
     size_t end = std::string::npos;
     for (; q < s.size(); ++q) {
       if (kind != '#' && quote) {
-        if (s[q] == '\\') ++q;
-        else if (s[q] == quote) quote = 0;
+        if (s[q] == '\\')
+          ++q;
+        else if (s[q] == quote)
+          quote = 0;
       } else if (kind != '#' && (s[q] == '\'' || s[q] == '"')) {
         quote = s[q];
       } else if (s.compare(q, 2, close) == 0) {
@@ -86,7 +94,8 @@ std::vector<Segment> segment(const std::string& s, const std::string& where) {
         break;
       }
     }
-    if (end == std::string::npos) fail(where, line, std::string("unclosed '{") + kind + "' (no '" + close + "')");
+    if (end == std::string::npos)
+      fail(where, line, std::string("unclosed '{") + kind + "' (no '" + close + "')");
     size_t a = p + 2 + (mod == '-' || mod == '+' ? 1 : 0), b = end;
     const bool right_minus = b > a && s[b - 1] == '-', right_plus = b > a && s[b - 1] == '+';
     if (right_minus || right_plus) --b;
@@ -122,7 +131,8 @@ std::vector<Tok> lex(const std::string& s, const std::string& where, int line) {
       size_t j = i;
       bool is_float = false;
       while (j < s.size() && (std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == '_' ||
-                              (s[j] == '.' && !is_float && j + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[j + 1])))))
+                              (s[j] == '.' && !is_float && j + 1 < s.size() &&
+                               std::isdigit(static_cast<unsigned char>(s[j + 1])))))
         is_float = s[j++] == '.' || is_float;
       std::string num;
       for (size_t k = i; k < j; ++k)
@@ -139,14 +149,28 @@ std::vector<Tok> lex(const std::string& s, const std::string& where, int line) {
         }
         const char e = s[++j];
         switch (e) {
-          case 'n': v += '\n'; break;
-          case 't': v += '\t'; break;
-          case 'r': v += '\r'; break;
-          case '\\': v += '\\'; break;
-          case '\'': v += '\''; break;
-          case '"': v += '"'; break;
-          case '\n': break;
-          default: fail(where, line, std::string("unsupported string escape '\\") + e + "'");
+          case 'n':
+            v += '\n';
+            break;
+          case 't':
+            v += '\t';
+            break;
+          case 'r':
+            v += '\r';
+            break;
+          case '\\':
+            v += '\\';
+            break;
+          case '\'':
+            v += '\'';
+            break;
+          case '"':
+            v += '"';
+            break;
+          case '\n':
+            break;
+          default:
+            fail(where, line, std::string("unsupported string escape '\\") + e + "'");
         }
       }
       if (j >= s.size()) fail(where, line, "unterminated string literal");
@@ -168,7 +192,8 @@ std::vector<Tok> lex(const std::string& s, const std::string& where, int line) {
 
 class ExprParser {
  public:
-  ExprParser(std::vector<Tok> toks, const std::string& where, int line) : t_(std::move(toks)), where_(where), line_(line) {}
+  ExprParser(std::vector<Tok> toks, const std::string& where, int line)
+      : t_(std::move(toks)), where_(where), line_(line) {}
 
   const Tok& peek(size_t k = 0) const { return t_[std::min(i_ + k, t_.size() - 1)]; }
   bool at(char type, const std::string& text) const { return peek().type == type && peek().text == text; }
@@ -308,10 +333,14 @@ class ExprParser {
     }
     if (t.type == 'n') {
       auto e = make(Expr::kLit);
-      if (t.text == "true" || t.text == "True") e->lit = true;
-      else if (t.text == "false" || t.text == "False") e->lit = false;
-      else if (t.text == "none" || t.text == "None") e->lit = nullptr;
-      else return make(Expr::kName, t.text);
+      if (t.text == "true" || t.text == "True")
+        e->lit = true;
+      else if (t.text == "false" || t.text == "False")
+        e->lit = false;
+      else if (t.text == "none" || t.text == "None")
+        e->lit = nullptr;
+      else
+        return make(Expr::kName, t.text);
       return e;
     }
     if (t.type == 'o' && t.text == "(") {
@@ -481,7 +510,8 @@ class TreeParser {
       } else if (kw == "generation") {  // transformers' assistant-mask marker: renders its body
         ExprParser* sp = nullptr;
         end_of(p);
-        if (parse_body(body, {"endgeneration"}, &sp) != "endgeneration") fail(where_, sg.line, "missing {% endgeneration %}");
+        if (parse_body(body, {"endgeneration"}, &sp) != "endgeneration")
+          fail(where_, sg.line, "missing {% endgeneration %}");
         end_of(*sp);
         continue;
       } else {
@@ -537,7 +567,8 @@ class TreeParser {
     if (kw.empty()) fail(where_, n.line, "{% for %} without {% endfor %}");
     if (kw == "else") {
       end_of(*sp);
-      if (parse_body(n.else_body, {"endfor"}, &sp) != "endfor") fail(where_, n.line, "{% for %} without {% endfor %}");
+      if (parse_body(n.else_body, {"endfor"}, &sp) != "endfor")
+        fail(where_, n.line, "{% for %} without {% endfor %}");
     }
     end_of(*sp);
   }
@@ -556,8 +587,10 @@ Template Template::parse(const std::string& text, const std::string& where) {
   t.body_ = std::make_shared<Body>();
   // Jinja's keep_trailing_newline = False: one newline at the very end of the source is dropped.
   std::string src = text;
-  if (src.size() >= 2 && src.compare(src.size() - 2, 2, "\r\n") == 0) src.resize(src.size() - 2);
-  else if (!src.empty() && src.back() == '\n') src.pop_back();
+  if (src.size() >= 2 && src.compare(src.size() - 2, 2, "\r\n") == 0)
+    src.resize(src.size() - 2);
+  else if (!src.empty() && src.back() == '\n')
+    src.pop_back();
   TreeParser tp(segment(src, where), where);
   ExprParser* stop = nullptr;
   static const std::set<std::string> orphans = {"elif", "else", "endif", "endfor", "endgeneration", "endset"};

@@ -18,7 +18,8 @@ namespace {
 
 std::vector<ChatMessage> messages_of(const ntm::json& j) {
   std::vector<ChatMessage> out;
-  for (const auto& m : j) out.push_back({m.at("role").get<std::string>(), m.at("content").get<std::string>()});
+  for (const auto& m : j)
+    out.push_back({m.at("role").get<std::string>(), m.at("content").get<std::string>()});
   return out;
 }
 
@@ -84,21 +85,23 @@ TEST_CASE("built-in chat formats match the real templates for the rating prompt"
   // Gemma has no system role: the system text goes in front of the first user turn.
   ChatRenderOptions o;
   o.bos_token = "<bos>";
-  CHECK(ntm::text::render_chat(ntm::text::builtin_chat_template("gemma"), {{"system", "S"}, {"user", " U "}}, o) ==
-        "<bos><start_of_turn>user\nS\n\nU<end_of_turn>\n<start_of_turn>model\n");
+  CHECK(ntm::text::render_chat(ntm::text::builtin_chat_template("gemma"), {{"system", "S"}, {"user", " U "}},
+                               o) == "<bos><start_of_turn>user\nS\n\nU<end_of_turn>\n<start_of_turn>model\n");
   o.bos_token = "<s>";
-  CHECK(ntm::text::render_chat(ntm::text::builtin_chat_template("mistral"), {{"system", "S"}, {"user", "U"}}, o) ==
-        "<s>[INST] S\n\nU [/INST]");
-  CHECK(ntm::text::render_chat(ntm::text::builtin_chat_template("llama2"), {{"system", "S"}, {"user", "U"}}, o) ==
-        "<s>[INST] <<SYS>>\nS\n<</SYS>>\n\nU [/INST]");
+  CHECK(ntm::text::render_chat(ntm::text::builtin_chat_template("mistral"), {{"system", "S"}, {"user", "U"}},
+                               o) == "<s>[INST] S\n\nU [/INST]");
+  CHECK(ntm::text::render_chat(ntm::text::builtin_chat_template("llama2"), {{"system", "S"}, {"user", "U"}},
+                               o) == "<s>[INST] <<SYS>>\nS\n<</SYS>>\n\nU [/INST]");
   for (const auto& name : ntm::text::builtin_chat_formats())
     CHECK_NOTHROW(ntm::text::check_chat_template(ntm::text::builtin_chat_template(name)));
   CHECK_THROWS_WITH(ntm::text::builtin_chat_template("vicuna"), Catch::Contains("chatml, llama3"));
 }
 
-TEST_CASE("unsupported Jinja is an exit-2 error naming the construct, the file and the line", "[unit][chat_template]") {
-  CHECK_THAT(render_error("a\n{% macro f() %}x{% endmacro %}"),
-             Catch::Contains("tpl.json:2") && Catch::Contains("'{% macro %}'") && Catch::Contains("--chat-format"));
+TEST_CASE("unsupported Jinja is an exit-2 error naming the construct, the file and the line",
+          "[unit][chat_template]") {
+  CHECK_THAT(render_error("a\n{% macro f() %}x{% endmacro %}"), Catch::Contains("tpl.json:2") &&
+                                                                    Catch::Contains("'{% macro %}'") &&
+                                                                    Catch::Contains("--chat-format"));
   CHECK_THAT(render_error("{{ messages|wordcount }}"), Catch::Contains("filter '|wordcount'"));
   CHECK_THAT(render_error("{{ messages is divisibleby(2) }}"), Catch::Contains("test 'is divisibleby'"));
   CHECK_THAT(render_error("{{ strftime_now('%Y') }}"), Catch::Contains("'strftime_now()'"));
@@ -111,10 +114,12 @@ TEST_CASE("unsupported Jinja is an exit-2 error naming the construct, the file a
   CHECK(render_error("{% for m in messages %}{{ m.content }}{% endfor %}").empty());
 }
 
-TEST_CASE("the model's chat template comes from chat_template.jinja or tokenizer_config.json", "[unit][chat_template]") {
+TEST_CASE("the model's chat template comes from chat_template.jinja or tokenizer_config.json",
+          "[unit][chat_template]") {
   ntm::test::TempDir tmp;
   CHECK_THROWS_WITH(ntm::text::model_chat_template(tmp.path()), Catch::Contains("--chat-format"));
-  ntm::write_file_atomic(tmp / "tokenizer_config.json", R"({"chat_template": [{"name": "tool_use", "template": "T"},
+  ntm::write_file_atomic(tmp / "tokenizer_config.json",
+                         R"({"chat_template": [{"name": "tool_use", "template": "T"},
                                                             {"name": "default", "template": "D{{ bos_token }}"}]})");
   auto t = ntm::text::model_chat_template(tmp.path());
   CHECK(t.text == "D{{ bos_token }}");

@@ -25,7 +25,8 @@ const std::vector<std::vector<std::string>> kCoherent = {
     {"windows", "drive", "disk", "software", "computer", "memory", "card", "system", "files", "program"},
     {"space", "nasa", "launch", "orbit", "moon", "shuttle", "earth", "satellite", "mission", "rocket"},
     {"god", "church", "faith", "bible", "jesus", "christian", "religion", "belief", "prayer", "worship"},
-    {"doctor", "patients", "disease", "medical", "treatment", "health", "drug", "cancer", "hospital", "medicine"}};
+    {"doctor", "patients", "disease", "medical", "treatment", "health", "drug", "cancer", "hospital",
+     "medicine"}};
 
 // Topic k of the "random" set takes word k of every coherent topic, shifted: no two words share a theme.
 std::vector<std::vector<std::string>> shuffled_topics() {
@@ -36,18 +37,24 @@ std::vector<std::vector<std::string>> shuffled_topics() {
 }
 
 void write_topics(const std::string& path, const std::vector<std::vector<std::string>>& topics) {
-  ntm::json j = {{"format", "ntm-topics"}, {"num_topics", topics.size()}, {"top_n", topics[0].size()}, {"topics", topics}};
+  ntm::json j = {{"format", "ntm-topics"},
+                 {"num_topics", topics.size()},
+                 {"top_n", topics[0].size()},
+                 {"topics", topics}};
   ntm::write_file_atomic(path, j.dump());
 }
 
-std::string tiny_lm() { return ntm::test::source_path("data/tiny-lm"); }
+std::string tiny_lm() {
+  return ntm::test::source_path("data/tiny-lm");
+}
 
 // A copy of the tiny LM whose tokenizer_config.json carries `chat_template`.
 std::string tiny_lm_with_template(const TempDir& tmp, const std::string& chat_template) {
   const std::string dir = tmp / "lm";
   std::filesystem::create_directories(dir);
   for (const char* f : {"config.json", "model.safetensors", "tokenizer.json"})
-    std::filesystem::copy_file(tiny_lm() + "/" + f, dir + "/" + f, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(tiny_lm() + "/" + f, dir + "/" + f,
+                               std::filesystem::copy_options::overwrite_existing);
   ntm::json cfg = ntm::load_json_file(tiny_lm() + "/tokenizer_config.json");
   cfg["chat_template"] = chat_template;
   ntm::write_file_atomic(dir + "/tokenizer_config.json", cfg.dump());
@@ -56,8 +63,11 @@ std::string tiny_lm_with_template(const TempDir& tmp, const std::string& chat_te
 
 }  // namespace
 
-TEST_CASE("LLM rating: argmax with ties to the smaller rating, expected value and rating mass", "[unit][eval][llm_rating]") {
-  auto logits = torch::tensor({1.0f, 1.0f, 0.0f, 0.0f, 2.0f, 2.0f, 3.0f, 3.0f, 3.0f, 0.0f, 0.0f, 5.0f, -1.0f, 4.0f, 2.0f}).view({5, 3});
+TEST_CASE("LLM rating: argmax with ties to the smaller rating, expected value and rating mass",
+          "[unit][eval][llm_rating]") {
+  auto logits = torch::tensor({1.0f, 1.0f, 0.0f, 0.0f, 2.0f, 2.0f, 3.0f, 3.0f, 3.0f, 0.0f, 0.0f, 5.0f, -1.0f,
+                               4.0f, 2.0f})
+                    .view({5, 3});
   auto lse = torch::tensor({2.0f, 4.0f, 3.0f + std::log(3.0f), 6.0f, 4.5f});
   auto r = ntm::eval::ratings_from_logits(logits, lse);
   REQUIRE(r.size() == 5);
@@ -76,11 +86,13 @@ TEST_CASE("LLM rating: argmax with ties to the smaller rating, expected value an
   CHECK(ntm::eval::rating_user_message({"a", "b", "c"}, 2) == "a, b");
 }
 
-TEST_CASE("ntm eval --llm-rating on the tiny LM: shapes, ranges, identity, batching", "[e2e][eval][llm_rating]") {
+TEST_CASE("ntm eval --llm-rating on the tiny LM: shapes, ranges, identity, batching",
+          "[e2e][eval][llm_rating]") {
   TempDir tmp;
   write_topics(tmp / "topics.json", kCoherent);
-  auto r = run_ntm("--log-level warn eval --topics " + q(tmp / "topics.json") + " --metrics diversity --llm-rating " +
-                   q(tiny_lm()) + " --chat-format llama3 --report --out " + q(tmp / "ev"));
+  auto r = run_ntm("--log-level warn eval --topics " + q(tmp / "topics.json") +
+                   " --metrics diversity --llm-rating " + q(tiny_lm()) +
+                   " --chat-format llama3 --report --out " + q(tmp / "ev"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   CHECK(r.output.find("llm_rating_expected") != std::string::npos);
@@ -101,7 +113,8 @@ TEST_CASE("ntm eval --llm-rating on the tiny LM: shapes, ranges, identity, batch
     const double mass = per["mass"][k];
     CHECK(mass == Approx(p[0].get<double>() + p[1].get<double>() + p[2].get<double>()));
     CHECK((mass > 0.0 && mass <= 1.0));
-    CHECK(p[size_t(rk - 1)].get<double>() >= std::max({p[0].get<double>(), p[1].get<double>(), p[2].get<double>()}));
+    CHECK(p[size_t(rk - 1)].get<double>() >=
+          std::max({p[0].get<double>(), p[1].get<double>(), p[2].get<double>()}));
     sum += rk;
   }
   CHECK(rating == Approx(sum / double(kCoherent.size())));
@@ -114,8 +127,9 @@ TEST_CASE("ntm eval --llm-rating on the tiny LM: shapes, ranges, identity, batch
   CHECK(ntm::read_file(tmp / "ev/report.html").find("LLM rating ") != std::string::npos);
 
   // Tiny batches give the same numbers (every prompt is run as if alone).
-  auto r2 = run_ntm("--log-level warn eval --topics " + q(tmp / "topics.json") + " --metrics diversity --llm-rating " +
-                    q(tiny_lm()) + " --chat-format llama3 --rating-batch-tokens 64 --out " + q(tmp / "ev2"));
+  auto r2 = run_ntm("--log-level warn eval --topics " + q(tmp / "topics.json") +
+                    " --metrics diversity --llm-rating " + q(tiny_lm()) +
+                    " --chat-format llama3 --rating-batch-tokens 64 --out " + q(tmp / "ev2"));
   REQUIRE(r2.exit_code == 0);
   auto doc2 = ntm::load_json_file(tmp / "ev2/metrics.json");
   for (size_t k = 0; k < kCoherent.size(); ++k)
@@ -123,12 +137,13 @@ TEST_CASE("ntm eval --llm-rating on the tiny LM: shapes, ranges, identity, batch
           Approx(per["expected"][k].get<double>()).margin(1e-5));
 }
 
-TEST_CASE("ntm eval --llm-rating: the model's own template, folding, and exit 2 on what cannot be rendered", "[e2e][eval][llm_rating]") {
+TEST_CASE("ntm eval --llm-rating: the model's own template, folding, and exit 2 on what cannot be rendered",
+          "[e2e][eval][llm_rating]") {
   TempDir tmp;
   write_topics(tmp / "topics.json", kCoherent);
   auto eval = [&](const std::string& model, const std::string& extra, const std::string& out) {
-    return run_ntm("--log-level warn eval --topics " + q(tmp / "topics.json") + " --metrics diversity --llm-rating " +
-                   q(model) + extra + " --out " + q(tmp / out));
+    return run_ntm("--log-level warn eval --topics " + q(tmp / "topics.json") +
+                   " --metrics diversity --llm-rating " + q(model) + extra + " --out " + q(tmp / out));
   };
   SECTION("no template and no --chat-format") {
     auto r = eval(tiny_lm(), "", "ev");
@@ -147,20 +162,24 @@ TEST_CASE("ntm eval --llm-rating: the model's own template, folding, and exit 2 
     CHECK(eval(lm, " --chat-format chatml", "ev").exit_code == 0);  // the way out the message names
   }
   SECTION("a template without a system role gets the system text in the user turn") {
-    auto lm = tiny_lm_with_template(
-        tmp, "{{ bos_token }}{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}"
-             "{% endif %}{% for m in messages %}<turn>{{ m['role'] }}\n{{ m['content'] | trim }}</turn>\n{% endfor %}"
-             "{% if add_generation_prompt %}<turn>model\n{% endif %}");
+    auto lm = tiny_lm_with_template(tmp,
+                                    "{{ bos_token }}{% if messages[0]['role'] == 'system' %}{{ "
+                                    "raise_exception('System role not supported') }}"
+                                    "{% endif %}{% for m in messages %}<turn>{{ m['role'] }}\n{{ "
+                                    "m['content'] | trim }}</turn>\n{% endfor %}"
+                                    "{% if add_generation_prompt %}<turn>model\n{% endif %}");
     auto r = eval(lm, "", "ev");
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
     auto s = ntm::load_json_file(tmp / "ev/metrics.json")["settings"]["llm_rating"];
     CHECK(s["system_folded_into_user"] == true);
     CHECK(s["chat_template"]["name"] == "model");
-    CHECK(s["example_prompt"].get<std::string>().rfind("<|begin_of_text|><turn>user\nYou are a helpful", 0) == 0);
+    CHECK(s["example_prompt"].get<std::string>().rfind("<|begin_of_text|><turn>user\nYou are a helpful", 0) ==
+          0);
   }
   SECTION("--chat-format needs --llm-rating; unknown names are listed") {
-    auto r = run_ntm("eval --topics " + q(tmp / "topics.json") + " --chat-format chatml --out " + q(tmp / "ev"));
+    auto r =
+        run_ntm("eval --topics " + q(tmp / "topics.json") + " --chat-format chatml --out " + q(tmp / "ev"));
     CHECK(r.exit_code == 2);
     auto r2 = eval(tiny_lm(), " --chat-format vicuna", "ev");
     CHECK(r2.exit_code == 2);
@@ -168,7 +187,8 @@ TEST_CASE("ntm eval --llm-rating: the model's own template, folding, and exit 2 
   }
 }
 
-TEST_CASE("SmolLM2 rates coherent topics above topics of unrelated words", "[e2e][eval][llm_rating][real_lm]") {
+TEST_CASE("SmolLM2 rates coherent topics above topics of unrelated words",
+          "[e2e][eval][llm_rating][real_lm]") {
   std::string model;
   const std::string assets = ntm::test::source_path(".assets/models");
   if (std::filesystem::is_directory(assets))
@@ -184,11 +204,13 @@ TEST_CASE("SmolLM2 rates coherent topics above topics of unrelated words", "[e2e
   double score[2];
   for (int i = 0; i < 2; ++i) {
     const std::string name = i == 0 ? "good" : "bad";
-    auto r = run_ntm("--log-level warn eval --topics " + q(tmp / (name + ".json")) + " --metrics diversity --llm-rating " +
-                     q(model) + " --chat-format chatml --out " + q(tmp / name));
+    auto r = run_ntm("--log-level warn eval --topics " + q(tmp / (name + ".json")) +
+                     " --metrics diversity --llm-rating " + q(model) + " --chat-format chatml --out " +
+                     q(tmp / name));
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
-    score[i] = ntm::load_json_file(tmp / (name + "/metrics.json"))["seeds"][0]["metrics"]["llm_rating_expected"];
+    score[i] =
+        ntm::load_json_file(tmp / (name + "/metrics.json"))["seeds"][0]["metrics"]["llm_rating_expected"];
   }
   INFO("coherent " << score[0] << ", random " << score[1]);
   CHECK(score[0] > score[1]);

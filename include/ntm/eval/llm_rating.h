@@ -33,10 +33,10 @@ struct LlmRatingOptions {
 };
 
 struct TopicRating {
-  int rating = 0;                   // 1..3
-  double expected = 0.0;            // in [1, 3]
-  double mass = 0.0;                // p1 + p2 + p3
-  std::array<double, 3> p{};        // p1, p2, p3 (full-vocabulary softmax)
+  int rating = 0;             // 1..3
+  double expected = 0.0;      // in [1, 3]
+  double mass = 0.0;          // p1 + p2 + p3
+  std::array<double, 3> p{};  // p1, p2, p3 (full-vocabulary softmax)
 };
 
 // Ratings from the logits of the tokens "1", "2", "3" and each row's log-sum-exp over the full

@@ -7,9 +7,9 @@
 namespace ntm::labels {
 
 struct ShowLabelsOptions {
-  int64_t count = 0;       // documents to show (the store's first ones, in corpus order)
-  std::string corpus;      // corpus file; "" = the path recorded in meta.json
-  int64_t top_words = 10;  // soft-label words per document
+  int64_t count = 0;         // documents to show (the store's first ones, in corpus order)
+  std::string corpus;        // corpus file; "" = the path recorded in meta.json
+  int64_t top_words = 10;    // soft-label words per document
   int64_t text_bytes = 200;  // start of the text shown (cut on a UTF-8 boundary)
 };
 

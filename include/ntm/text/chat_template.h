@@ -58,6 +58,7 @@ struct ChatRenderResult {
 ChatRenderResult try_render_chat(const ChatTemplate& t, const std::vector<ChatMessage>& messages,
                                  const ChatRenderOptions& opts);
 // As try_render_chat, but a raise_exception() is an input_error too.
-std::string render_chat(const ChatTemplate& t, const std::vector<ChatMessage>& messages, const ChatRenderOptions& opts);
+std::string render_chat(const ChatTemplate& t, const std::vector<ChatMessage>& messages,
+                        const ChatRenderOptions& opts);
 
 }  // namespace ntm::text
