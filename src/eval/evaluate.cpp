@@ -13,6 +13,7 @@
 #include "ntm/eval/clustering.h"
 #include "ntm/eval/coherence.h"
 #include "ntm/eval/diversity.h"
+#include "ntm/eval/llm_rating.h"
 #include "ntm/eval/report.h"
 #include "ntm/eval/retrieval.h"
 #include "ntm/util/device.h"
@@ -87,6 +88,8 @@ void EvalOptions::validate() const {
   cs.top_n = std::max(top_n, 2);
   ntm::eval::validate(cs);
   parse_metrics(metrics);
+  if (llm_rating.empty() && !chat_format.empty()) usage_error("--chat-format goes with --llm-rating MODEL");
+  if (rating_batch_tokens < 0) usage_error("--rating-batch-tokens must be >= 0 (0 = automatic)");
 }
 
 std::pair<double, double> mean_std(const std::vector<double>& v) {
@@ -108,6 +111,14 @@ json run_eval(const EvalOptions& opt, const std::string& device_spec) {
   for (auto& s : in.seeds) {
     if (!opt.labels_file.empty()) attach_labels_file(opt.labels_file, s);
     else if (!opt.corpus.empty()) attach_corpus_labels(opt.corpus, opt, s);
+  }
+  // LLM rating of every seed's topics (all in one batched LM pass), before any output is written.
+  LlmRatingResult rating;
+  if (!opt.llm_rating.empty()) {
+    std::vector<std::vector<std::vector<std::string>>> topics;
+    for (const auto& s : in.seeds) topics.push_back(s.topics);
+    rating = rate_topics(topics, {opt.llm_rating, opt.chat_format, opt.rating_dtype, opt.rating_batch_tokens, opt.top_n},
+                         device);
   }
   prepare_output_dir(opt.out);
 
@@ -188,6 +199,14 @@ json run_eval(const EvalOptions& opt, const std::string& device_spec) {
       }
       js["coherence_per_topic"] = per_topic;
     }
+    if (!rating.seeds.empty()) {
+      const auto& rs = rating.seeds[size_t(&s - in.seeds.data())];
+      double a = 0, b = 0;
+      for (const auto& r : rs) a += r.rating, b += r.expected;
+      put(m, "llm_rating", rs.empty() ? 0.0 : a / double(rs.size()));
+      put(m, "llm_rating_expected", rs.empty() ? 0.0 : b / double(rs.size()));
+      js["llm_rating_per_topic"] = ratings_json(rs);
+    }
     if (!s.label_names.empty()) js["label_names"] = s.label_names;
     js["metrics"] = m;
     seeds.push_back(js);
@@ -229,6 +248,7 @@ json run_eval(const EvalOptions& opt, const std::string& device_spec) {
                                             {"sha256", index.hash},
                                             {"documents", index.num_docs()},
                                             {"tokens", index.num_tokens}}}};
+  if (!rating.seeds.empty()) settings["llm_rating"] = rating.settings;
   json doc = {{"format", "ntm-eval"},
               {"version", 1},
               {"source", in.source},

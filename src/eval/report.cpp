@@ -325,6 +325,11 @@ std::string render_report(const json& doc, const EvalInputs& in) {
     o << "<div class=\"topic\"><h3>Topic " << k << "</h3><div class=\"meta\">";
     if (!sizes.empty()) o << sizes[k] << " documents";
     if (!coh_key.empty()) o << (sizes.empty() ? "" : " · ") << esc(coh_key) << " " << num(js["coherence_per_topic"][coh_key][k].get<double>(), 3);
+    if (js.contains("llm_rating_per_topic")) {  // LLM rating: argmax, expected value, rating tokens' probability
+      const json& r = js["llm_rating_per_topic"];
+      o << (sizes.empty() && coh_key.empty() ? "" : " · ") << "LLM rating " << r["rating"][k].get<int>() << " (expected "
+        << num(r["expected"][k].get<double>(), 2) << ", p(1..3) " << num(r["mass"][k].get<double>(), 2) << ")";
+    }
     o << "</div>" << topic_chart(k, words, weights, dist.defined()) << "</div>";
   }
   o << "</div>\n";

@@ -31,6 +31,10 @@ struct EvalOptions : CorpusOptions {  // how --corpus (and a TSV/JSONL --referen
   int64_t retrieval_block = 0;      // query rows per block (0 = automatic)
   std::string out = "eval";
   bool report = false;
+  std::string llm_rating;           // LLM rating (method-spec §7.6) with this model; "" = off
+  std::string chat_format;          // with llm_rating: built-in chat format instead of the model's template
+  std::string rating_dtype = "auto";   // with llm_rating: auto | float32 | bfloat16 | float16
+  int64_t rating_batch_tokens = 0;  // with llm_rating: padded tokens per LM batch (0 = automatic)
   void validate() const;
 };
 
@@ -38,7 +42,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EvalOptions, run, topics, theta,
                                                 text_column, label_column, quoting, on_bad_row, max_doc_bytes,
                                                 reference_corpus, reference_format, top_n, metrics,
                                                 coherence_flavour, window_cv, window_pmi, epsilon, rbo_p,
-                                                retrieval_block, out, report)
+                                                retrieval_block, out, report,
+                                                llm_rating, chat_format, rating_dtype, rating_batch_tokens)
 
 // Computes everything; returns the metrics.json document (also written to disk).
 nlohmann::json run_eval(const EvalOptions& options, const std::string& device_spec);
