@@ -28,10 +28,15 @@ void setup_eval(CLI::App& sub, CommandContext& ctx) {
   binder->add("retrieval_block", opts->retrieval_block, "query rows per retrieval block (0 = automatic)");
   binder->add("out", opts->out, "output directory (metrics.json, meta.json, report.html)");
   binder->add("report", opts->report, "also write a self-contained report.html");
+  binder->add("allow_mismatch", opts->allow_mismatch,
+              "corpus | rows | labels_file: accept inputs that differ from the run's training corpus (comma list)")
+      ->delimiter(',');
+  auto force = std::make_shared<bool>(false);
+  sub.add_flag("--force", *force, "replace an existing evaluation in --out");
   const GlobalOptions* global = ctx.global;
-  ctx.run = [opts, binder, global] {
+  ctx.run = [opts, binder, force, global] {
     if (!resolve_options(*binder, *opts)) return 0;
-    auto doc = eval::run_eval(*opts, global->device);
+    auto doc = eval::run_eval(*opts, global->device, *force);
     std::cout << eval::metrics_table(doc);
     std::cout << "wrote " << opts->out << "/metrics.json" << (opts->report ? " and report.html" : "") << std::endl;
     return 0;

@@ -14,6 +14,11 @@ void setup_infer(CLI::App& sub, CommandContext& ctx) {
   sub.add_option("--labels", opts->labels, "label store with the documents (same vocabulary and LM)")->required();
   sub.add_option("--out", opts->out, "theta.safetensors to write (theta, doc_index, labels)")->required();
   sub.add_option("--theta", opts->theta, "sample | mean (default: as the run was trained)");
+  sub.add_flag("--force", opts->force, "replace an existing --out file that is not a theta file written by ntm");
+  sub.add_option("--allow-mismatch", opts->allow_mismatch,
+                 "lm | prompt | hidden_dtype: accept a label store whose LM, prompt or hidden dtype differs from "
+                 "the run's (comma list)")
+      ->delimiter(',');
   ctx.run = [opts, g = ctx.global] {
     opts->validate();
     topic::run_infer(*opts, g->device, g->seed);

@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "ntm/data/vocab_build.h"
+#include "ntm/util/output.h"
 
 namespace ntm::cli {
 
@@ -20,8 +21,11 @@ void setup_vocab(CLI::App& sub, CommandContext& ctx) {
   binder->add("max_doc_bytes", opts->max_doc_bytes, "refuse a document longer than N bytes (default 64 MiB)");
   binder->add("quoting", opts->quoting, "TSV quoting: auto|csv (pandas rules)|none ('\"' is data)");
   binder->add("vocab", opts->vocab, "adopt this word list (JSON array or ntm vocab.json) instead of building one");
-  ctx.run = [opts, binder] {
+  auto force = std::make_shared<bool>(false);
+  sub.add_flag("--force", *force, "replace an existing --out file that is not a vocabulary written by ntm");
+  ctx.run = [opts, binder, force] {
     if (!resolve_options(*binder, *opts)) return 0;
+    check_output_file(opts->out, "ntm-vocab", {{"--corpus", opts->corpus}, {"--vocab", opts->vocab}}, *force);
     VocabBuildReport r = build_vocab(*opts);
     std::cout << opts->out << ": " << r.vocab.size() << " words, hash " << r.vocab.hash() << "\n"
               << "  documents " << r.num_docs << " (empty texts " << r.empty_texts << ", without vocabulary words "

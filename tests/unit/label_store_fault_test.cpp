@@ -103,7 +103,7 @@ TEST_CASE("resume of a complete store is a no-op, resume with other inputs is re
   StoreMeta lm = test_meta();
   lm.lm["sha256"] = std::string(64, 'b');
   CHECK_THROWS_WITH(LabelStoreWriter(dir, lm, true),
-                    Catch::Contains("cannot resume: the store was built with lm sha256 aaaaaaaa…; this run uses bbbbbbbb…"));
+                    Catch::Contains("cannot resume: the store was built with another lm: lm.sha256 is aaaaaaaa… in the store, bbbbbbbb… now"));
   StoreMeta prompt = test_meta();
   prompt.prompt["template"] = "Text: {text}\nTopic:";
   CHECK_THROWS_WITH(LabelStoreWriter(dir, prompt, true), Catch::Contains("cannot resume") && Catch::Contains("prompt"));

@@ -31,16 +31,18 @@ struct EvalOptions {
   int64_t retrieval_block = 0;      // query rows per block (0 = automatic)
   std::string out = "eval";
   bool report = false;
+  std::vector<std::string> allow_mismatch;  // corpus | rows | labels_file: accepted differences from the run
   void validate() const;
 };
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EvalOptions, run, topics, theta, beta, labels_file, corpus,
                                                 label_column, reference_corpus, reference_format, top_n, metrics,
                                                 coherence_flavour, window_cv, window_pmi, epsilon, rbo_p,
-                                                retrieval_block, out, report)
+                                                retrieval_block, out, report, allow_mismatch)
 
 // Computes everything; returns the metrics.json document (also written to disk).
-nlohmann::json run_eval(const EvalOptions& options, const std::string& device_spec);
+// `force`: replace an existing evaluation in options.out (any other non-empty directory is refused).
+nlohmann::json run_eval(const EvalOptions& options, const std::string& device_spec, bool force = false);
 
 // The plain stdout table of a metrics.json document (one row per seed + mean ± std).
 std::string metrics_table(const nlohmann::json& metrics);
