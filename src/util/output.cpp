@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "ntm/error.h"
 #include "ntm/util/fs.h"
@@ -77,10 +76,17 @@ std::string file_format(const std::string& path) {
   char buf[4096];
   in.read(buf, sizeof buf);
   const std::string head(buf, static_cast<size_t>(in.gcount()));
-  // JSON written by ntm: "format" is its first key (nlohmann's sorted keys put it first).
-  static const std::regex json_re(R"(^\s*\{\s*"format"\s*:\s*"([^"\\]{1,100})\")");
-  std::smatch m;
-  if (std::regex_search(head, m, json_re)) return m[1].str();
+  // JSON written by ntm: an object with a top-level "format" string. The parser stops at the first
+  // error, so a JSONL corpus (also starting with '{') is not read past its first line.
+  const size_t first = head.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && head[first] == '{') {
+    std::error_code ec;
+    if (fs::file_size(path, ec) > (uint64_t{1} << 28)) return "";
+    in.clear();
+    in.seekg(0);
+    auto j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    return j.is_object() && j.contains("format") && j["format"].is_string() ? j["format"].get<std::string>() : "";
+  }
   // safetensors: u64 little-endian header length, then the JSON header with __metadata__.format.
   if (head.size() < 10 || head[8] != '{') return "";
   uint64_t n = 0;

@@ -20,7 +20,9 @@ namespace {
 
 void write_meta_file(const std::string& dir, const std::string& format) {
   ntm::make_dirs(dir);
-  ntm::write_file_atomic(dir + "/meta.json", json{{"format", format}, {"format_version", 1}}.dump(1));
+  // As ntm writes it: keys sorted, so "format" is not the first key.
+  ntm::write_file_atomic(dir + "/meta.json",
+                         json{{"chunks", json::array()}, {"format", format}, {"format_version", 1}}.dump(1));
 }
 
 std::string error_of(const std::function<void()>& fn) {
@@ -97,7 +99,9 @@ TEST_CASE("check_output_file: never an input, never a file ntm did not write unl
   CHECK_THAT(error_of([&] { ntm::check_output_file(tmp / "notes.tsv", "ntm-theta", {}, false); }),
              Catch::Contains("a file ntm did not write") && Catch::Contains("--force"));
   CHECK_NOTHROW(ntm::check_output_file(tmp / "notes.tsv", "ntm-theta", {}, true));
-  ntm::write_file_atomic(tmp / "v.json", json{{"format", "ntm-vocab"}, {"words", {"a"}}}.dump(1));
+  ntm::write_file_atomic(tmp / "v.json", json{{"config", {{"size", 1}}}, {"format", "ntm-vocab"}, {"words", {"a"}}}.dump(1));
+  std::ofstream(tmp / "c.jsonl") << "{\"format\": \"ntm-vocab\", \"text\": \"a\"}\n{\"text\": \"b\"}\n";
+  CHECK(ntm::file_format(tmp / "c.jsonl").empty());  // a JSONL corpus is no ntm file
   CHECK(ntm::file_format(tmp / "v.json") == "ntm-vocab");
   CHECK_NOTHROW(ntm::check_output_file(tmp / "v.json", "ntm-vocab", {}, false));
   CHECK_THAT(error_of([&] { ntm::check_output_file(tmp / "v.json", "ntm-theta", {}, false); }),
