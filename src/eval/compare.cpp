@@ -19,13 +19,13 @@ namespace {
 
 // The settings a metric's value depends on, as metrics.json records them.
 json metric_signature(const json& doc, const std::string& key) {
+  auto member = [](const json& j, const std::string& k) { return j.is_object() && j.contains(k) ? j[k] : json(); };
   json sig = json::object();
-  const json settings = doc.value("settings", json::object());
-  sig["top_n"] = settings.value("top_n", json());
-  if (key.find("rbo") != std::string::npos && settings.contains("diversity") && settings["diversity"].is_object())
-    sig["rbo_p"] = settings["diversity"].value("rbo_p", json());
-  const json ms = doc.value("metric_settings", json::object());
-  if (ms.is_object() && ms.contains(key)) sig["coherence"] = ms[key];
+  const json settings = member(doc, "settings");
+  sig["top_n"] = member(settings, "top_n");
+  if (key.find("rbo") != std::string::npos) sig["rbo_p"] = member(member(settings, "diversity"), "rbo_p");
+  const json coherence = member(member(doc, "metric_settings"), key);
+  if (!coherence.is_null()) sig["coherence"] = coherence;
   return sig;
 }
 

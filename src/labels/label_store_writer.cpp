@@ -158,7 +158,8 @@ LabelStoreWriter::LabelStoreWriter(const std::string& dir, StoreMeta meta, bool 
   impl_->meta = std::move(meta);
   const bool exists = path_exists(path_join(dir, "meta.json"));
   const bool complete = exists && output_dir_format(dir) == kLabelStoreFormat &&
-                        load_json_file(path_join(dir, "meta.json")).value("complete", false);
+                        json_get_or<bool>(load_json_file(path_join(dir, "meta.json")), "complete", false,
+                                          path_join(dir, "meta.json"));
   impl_->lock = claim_output_dir(dir, kLabelStoreFormat, resume,
                                  std::string("it is ") + (complete ? "complete" : "incomplete") +
                                      "; pass --resume to continue it, or remove it / choose a new --out directory");
