@@ -14,6 +14,8 @@ void setup_compare(CLI::App& sub, CommandContext& ctx) {
   binder->add("metrics", opts->metrics, "comma list of metric keys to show (default: all)");
   binder->add("format", opts->format, "text | markdown | tsv");
   binder->add("precision", opts->precision, "decimals");
+  binder->add("allow_mixed", opts->allow_mixed,
+              "show metrics computed with different settings or reference corpora, marked '*', instead of refusing");
   ctx.run = [opts, dirs, binder] {
     if (!resolve_options(*binder, *opts)) return 0;
     opts->dirs = *dirs;

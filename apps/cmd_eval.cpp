@@ -33,10 +33,15 @@ void setup_eval(CLI::App& sub, CommandContext& ctx) {
   binder->add("chat_format", opts->chat_format, "with --llm-rating: built-in chat format (chatml, llama3, llama2, gemma, mistral, phi3, plain) instead of the model's template");
   binder->add("rating_dtype", opts->rating_dtype, "with --llm-rating: auto | float32 | bfloat16 | float16");
   binder->add("rating_batch_tokens", opts->rating_batch_tokens, "with --llm-rating: padded tokens per LM batch (0 = automatic)");
+  binder->add("allow_mismatch", opts->allow_mismatch,
+              "corpus | rows | labels_file: accept inputs that differ from the run's training corpus (comma list)")
+      ->delimiter(',');
+  auto force = std::make_shared<bool>(false);
+  sub.add_flag("--force", *force, "replace an existing evaluation in --out");
   const GlobalOptions* global = ctx.global;
-  ctx.run = [opts, binder, global] {
+  ctx.run = [opts, binder, force, global] {
     if (!resolve_options(*binder, *opts)) return 0;
-    auto doc = eval::run_eval(*opts, global->device);
+    auto doc = eval::run_eval(*opts, global->device, *force);
     std::cout << eval::metrics_table(doc);
     std::cout << "wrote " << opts->out << "/metrics.json" << (opts->report ? " and report.html" : "") << std::endl;
     return 0;

@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "ntm/lm/lm_run.h"
 #include "ntm/util/device.h"
+#include "ntm/util/output.h"
 
 namespace ntm::cli {
 
@@ -14,9 +15,12 @@ void setup_lm_run(CLI::App& sub, CommandContext& ctx) {
   binder->add("dtype", opts->dtype, "auto|float32|bfloat16|float16 (auto: bfloat16 on CUDA, float32 on CPU)");
   binder->add("layers", opts->layers, "last|all (all: every layer's hidden state at the last token)");
   binder->add("batch_tokens", opts->batch_tokens, "padded tokens per forward batch (B x longest length); 0 = 4096 on CPU, 32768 on CUDA");
+  auto force = std::make_shared<bool>(false);
+  sub.add_flag("--force", *force, "replace an existing --out file that lm-run did not write");
   const GlobalOptions* global = ctx.global;
-  ctx.run = [opts, binder, global] {
+  ctx.run = [opts, binder, force, global] {
     if (!resolve_options(*binder, *opts)) return 0;
+    check_output_file(opts->out, "ntm-lm-run", {{"--input", opts->input}}, *force);
     lm::lm_run(*opts, resolve_device(global->device));
     return 0;
   };

@@ -16,6 +16,7 @@ void setup_train(CLI::App& sub, CommandContext& ctx) {
   auto opts = std::make_shared<topic::TrainOptions>();
   auto binder = std::make_shared<OptionBinder>(&sub);
   auto resume = std::make_shared<bool>(false);
+  auto force = std::make_shared<bool>(false);
   auto list = std::make_shared<bool>(false);
   auto& o = *opts;
   binder->add("model", o.model, "model to train (--list-models shows them)");
@@ -60,14 +61,15 @@ void setup_train(CLI::App& sub, CommandContext& ctx) {
   // `--model X` alone trains with X's paper defaults (configs/X.json, built in).
   binder->set_defaults_layer([](const json& r) { return topic::model_defaults(r.value("model", std::string())); });
   sub.add_flag("--resume", *resume, "continue a killed run from its checkpoints; finished seeds are skipped");
+  sub.add_flag("--force", *force, "retrain every seed of an existing run in --out (replaces it)");
   sub.add_flag("--list-models", *list, "print the model registry and exit");
-  ctx.run = [opts, binder, resume, list, g = ctx.global] {
+  ctx.run = [opts, binder, resume, force, list, g = ctx.global] {
     if (*list) {
       for (const auto& e : topic::model_registry()) std::cout << e.name << "\t" << e.summary << "\n";
       return 0;
     }
     if (!resolve_options(*binder, *opts)) return 0;
-    topic::run_train(*opts, g->device, *resume);
+    topic::run_train(*opts, g->device, *resume, *force);
     std::cout << opts->out << std::endl;
     return 0;
   };

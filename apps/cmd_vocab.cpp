@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "corpus_flags.h"
 #include "ntm/data/vocab_build.h"
+#include "ntm/util/output.h"
 
 namespace ntm::cli {
 
@@ -16,8 +17,11 @@ void setup_vocab(CLI::App& sub, CommandContext& ctx) {
   binder->add("out", opts->out, "vocab.json to write");
   add_corpus_flags(*binder, *opts);
   binder->add("vocab", opts->vocab, "adopt this word list (JSON array or ntm vocab.json) instead of building one");
-  ctx.run = [opts, binder] {
+  auto force = std::make_shared<bool>(false);
+  sub.add_flag("--force", *force, "replace an existing --out file that is not a vocabulary written by ntm");
+  ctx.run = [opts, binder, force] {
     if (!resolve_options(*binder, *opts)) return 0;
+    check_output_file(opts->out, "ntm-vocab", {{"--corpus", opts->corpus}, {"--vocab", opts->vocab}}, *force);
     VocabBuildReport r = build_vocab(*opts);
     std::cout << opts->out << ": " << r.vocab.size() << " words, hash " << r.vocab.hash() << "\n"
               << "  documents " << r.num_docs << " (empty texts " << r.empty_texts << ", without vocabulary words "

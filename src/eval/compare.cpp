@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "ntm/error.h"
+#include "ntm/util/artifact.h"
 #include "ntm/util/config.h"
 #include "ntm/util/fs.h"
 
@@ -18,6 +19,22 @@ void CompareOptions::validate() const {
   if (format != "text" && format != "markdown" && format != "tsv")
     usage_error("--format ", format, ": expected text, markdown or tsv");
 }
+
+namespace {
+
+// The settings a metric's value depends on, as metrics.json records them.
+json metric_signature(const json& doc, const std::string& key) {
+  auto member = [](const json& j, const std::string& k) { return j.is_object() && j.contains(k) ? j[k] : json(); };
+  json sig = json::object();
+  const json settings = member(doc, "settings");
+  sig["top_n"] = member(settings, "top_n");
+  if (key.find("rbo") != std::string::npos) sig["rbo_p"] = member(member(settings, "diversity"), "rbo_p");
+  const json coherence = member(member(doc, "metric_settings"), key);
+  if (!coherence.is_null()) sig["coherence"] = coherence;
+  return sig;
+}
+
+}  // namespace
 
 std::string compare_table(const CompareOptions& opt) {
   if (opt.dirs.empty()) usage_error("ntm compare: give at least one eval directory");
@@ -53,6 +70,31 @@ std::string compare_table(const CompareOptions& opt) {
     }
     keys = chosen;
   }
+  // Every value of a column must come from the same settings as the first directory that has it.
+  std::vector<std::string> notes;
+  std::vector<std::vector<bool>> mixed(docs.size(), std::vector<bool>(keys.size(), false));
+  for (size_t j = 0; j < keys.size(); ++j) {
+    const json* first = nullptr;
+    size_t first_i = 0;
+    for (size_t i = 0; i < docs.size(); ++i) {
+      if (!docs[i].at("aggregate").contains(keys[j])) continue;
+      const json sig = metric_signature(docs[i], keys[j]);
+      if (!first) {
+        first = &docs[i];
+        first_i = i;
+        continue;
+      }
+      const json sig0 = metric_signature(*first, keys[j]);
+      const std::string d = first_difference(sig0, sig);
+      if (d.empty()) continue;
+      const std::string what = keys[j] + ": " + describe_difference(sig0, sig, d, paths[first_i]) + " in " + paths[i];
+      if (!opt.allow_mixed)
+        input_error("compare: ", what, "; these values are not comparable — evaluate the runs with the same "
+                    "settings, or pass --allow-mixed to show them marked");
+      mixed[i][j] = true;
+      notes.push_back("* " + what);
+    }
+  }
   // Cells.
   std::vector<std::vector<std::string>> rows;
   for (size_t i = 0; i < docs.size(); ++i) {
@@ -69,6 +111,7 @@ std::string compare_table(const CompareOptions& opt) {
       const std::string where = paths[i] + ": aggregate." + k;
       c << std::fixed << std::setprecision(opt.precision) << json_get<double>(a, "mean", where);
       if (n > 1) c << (opt.format == "tsv" ? "\t" : " ± ") << std::setprecision(opt.precision) << json_get<double>(a, "std", where);
+      if (mixed[i][r.size()]) c << "*";
       r.push_back(c.str());
     }
     rows.push_back(r);
@@ -83,6 +126,7 @@ std::string compare_table(const CompareOptions& opt) {
       for (const auto& c : rows[i]) o << "\t" << c;
       o << "\n";
     }
+    for (const auto& n : notes) o << "# " << n << "\n";
     return o.str();
   }
   // Display width: count UTF-8 code points ("±" is one column).
@@ -114,6 +158,8 @@ std::string compare_table(const CompareOptions& opt) {
     o << "|\n";
   }
   for (size_t i = 0; i < rows.size(); ++i) line(names[i], rows[i]);
+  for (const auto& n : notes) o << "\n" << n;
+  if (!notes.empty()) o << "\n";
   return o.str();
 }
 

@@ -17,7 +17,10 @@
 #include "ntm/eval/report.h"
 #include "ntm/eval/retrieval.h"
 #include "ntm/util/device.h"
+#include "ntm/util/artifact.h"
 #include "ntm/util/fs.h"
+#include "ntm/util/hash.h"
+#include "ntm/util/output.h"
 #include "ntm/version.h"
 
 namespace ntm::eval {
@@ -25,6 +28,9 @@ namespace ntm::eval {
 using nlohmann::json;
 
 namespace {
+
+constexpr const char* kEvalFormat = "ntm-eval";  // meta.json of an eval directory (metrics.json: "ntm-eval" too)
+constexpr int kEvalFormatVersion = 1;
 
 struct Selection {
   bool diversity = false, clustering = false, retrieval = false;
@@ -90,6 +96,7 @@ void EvalOptions::validate() const {
   parse_metrics(metrics);
   if (llm_rating.empty() && !chat_format.empty()) usage_error("--chat-format goes with --llm-rating MODEL");
   if (rating_batch_tokens < 0) usage_error("--rating-batch-tokens must be >= 0 (0 = automatic)");
+  check_allow_mismatch(allow_mismatch, {"corpus", "rows", "labels_file"});
 }
 
 std::pair<double, double> mean_std(const std::vector<double>& v) {
@@ -102,12 +109,13 @@ std::pair<double, double> mean_std(const std::vector<double>& v) {
   return {m, std::sqrt(var / static_cast<double>(v.size()))};
 }
 
-json run_eval(const EvalOptions& opt, const std::string& device_spec) {
+json run_eval(const EvalOptions& opt, const std::string& device_spec, bool force) {
   opt.validate();
   const auto t0 = std::chrono::steady_clock::now();
   const Selection sel = parse_metrics(opt.metrics);
   const c10::Device device = resolve_device(device_spec);
   EvalInputs in = opt.run.empty() ? load_loose_files(opt.topics, opt.theta, opt.beta) : load_run_dir(opt.run);
+  check_eval_inputs(opt, in);
   for (auto& s : in.seeds) {
     if (!opt.labels_file.empty()) attach_labels_file(opt.labels_file, s);
     else if (!opt.corpus.empty()) attach_corpus_labels(opt.corpus, opt, s);
@@ -120,7 +128,8 @@ json run_eval(const EvalOptions& opt, const std::string& device_spec) {
     rating = rate_topics(topics, {opt.llm_rating, opt.chat_format, opt.rating_dtype, opt.rating_batch_tokens, opt.top_n},
                          device);
   }
-  prepare_output_dir(opt.out);
+  const OutputLock lock = claim_output_dir(opt.out, kEvalFormat, force,
+                                           "pass --force to replace it, or choose another --out directory");
 
   // Coherence reference: --reference-corpus, else --corpus, else the run's training corpus.
   std::string ref_path = opt.reference_corpus;
@@ -261,9 +270,15 @@ json run_eval(const EvalOptions& opt, const std::string& device_spec) {
   write_file_atomic(path_join(opt.out, "metrics.json"), doc.dump(2) + "\n");
   if (opt.report) write_report(path_join(opt.out, "report.html"), doc, in);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  json meta = {{"format", "ntm-eval-dir"}, {"created_by", "ntm eval"}, {"ntm_version", version()},
-               {"options", json(opt)},     {"seconds", secs}};
-  write_file_atomic(path_join(opt.out, "meta.json"), meta.dump(2) + "\n");
+  json inputs = json::object();  // sha256 identities of what was evaluated against
+  if (!opt.run.empty() && path_exists(path_join(opt.run, "meta.json")))
+    inputs["run_meta"] = sha256_file(path_join(opt.run, "meta.json"));
+  if (!opt.topics.empty()) inputs["topics"] = sha256_file(opt.topics);
+  if (!opt.corpus.empty()) inputs["corpus"] = sha256_file(opt.corpus);
+  if (!opt.labels_file.empty()) inputs["labels_file"] = sha256_file(opt.labels_file);
+  if (!coherence.empty()) inputs["reference"] = index.hash;
+  write_meta(opt.out, kEvalFormat, kEvalFormatVersion, json(opt), inputs,
+             {{"created_by", "ntm eval"}, {"source", in.source}, {"seconds", secs}});
   return doc;
 }
 

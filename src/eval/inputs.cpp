@@ -169,6 +169,7 @@ EvalInputs load_run_dir(const std::string& run_dir) {
     EvalInputs in;
     in.source = run_dir;
     in.model = json_get_or<std::string>(meta, "model", "", meta_path);
+    if (meta.contains("labels") && meta["labels"].is_object()) in.trained = meta["labels"];
     SeedInput seed;
     seed.seed = meta.contains("seed") ? seed_number(meta["seed"], meta_path, run_dir, false) : 0;
     seed.name = "seed-" + std::to_string(seed.seed);
@@ -186,6 +187,7 @@ EvalInputs load_run_dir(const std::string& run_dir) {
   EvalInputs in;
   in.source = run_dir;
   in.model = json_get_or<std::string>(meta, "model", "", meta_path);
+  if (meta.contains("labels") && meta["labels"].is_object()) in.trained = meta["labels"];
   if (meta.contains("corpus") && meta["corpus"].is_string()) in.corpus = meta["corpus"].get<std::string>();
   std::vector<int64_t> seeds;
   if (meta.contains("seeds") && meta["seeds"].is_array()) {

@@ -262,6 +262,35 @@ json file_identity(const std::string& path) {
   return path_exists(path) ? json{{"file", path}, {"sha256", sha256_file(path)}} : json(nullptr);
 }
 
+// The LM by content, not by where it lies (`tiny-lm`, `tiny-lm/` and an absolute path are one LM):
+// the sha256 of its config, tokenizer and weight files, and one sha256 over them all.
+json lm_content_identity(const std::string& model) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (fs::is_directory(model, ec)) {
+    for (const auto& e : fs::directory_iterator(model, ec)) {
+      const std::string name = e.path().filename().string();
+      const std::string ext = e.path().extension().string();
+      if (e.is_regular_file(ec) && (name == "config.json" || name == "tokenizer.json" || name == "tokenizer.model" ||
+                                    name == "tokenizer_config.json" || name == "model.safetensors.index.json" ||
+                                    ext == ".safetensors" || ext == ".gguf"))
+        files.push_back(name);
+    }
+  } else {
+    files.push_back("");
+  }
+  std::sort(files.begin(), files.end());
+  json list = json::array();
+  std::string all;
+  for (const auto& f : files) {
+    const std::string sha = sha256_file(f.empty() ? model : path_join(model, f));
+    list.push_back({{"file", f.empty() ? fs::path(model).filename().string() : f}, {"sha256", sha}});
+    all += f + " " + sha + "\n";
+  }
+  return {{"files", list}, {"sha256", sha256_hex(all)}};
+}
+
 class Progress {
  public:
   Progress(int64_t total, int64_t done) : total_(total), done_(done), start_done_(done), tty_(::isatty(2)) {}
@@ -408,6 +437,9 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
              {"vocab_size", V_lm},
              {"hidden_size", model->config().hidden_size},
              {"num_layers", model->config().num_layers}};
+  const json content = lm_content_identity(o.model);
+  meta.lm["files"] = content["files"];
+  meta.lm["sha256"] = content["sha256"];
   meta.prompt = {{"template", tmpl.name},
                  {"instruction", tmpl.instruction},
                  {"text", tmpl.text},

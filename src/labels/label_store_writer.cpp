@@ -13,6 +13,7 @@
 #include "ntm/util/config.h"
 #include "ntm/util/fs.h"
 #include "ntm/util/hash.h"
+#include "ntm/util/output.h"
 #include "ntm/version.h"
 #include "store_meta.h"
 
@@ -22,6 +23,7 @@ struct LabelStoreWriter::Impl {
   std::string dir;
   StoreMeta meta;
   std::vector<ChunkEntry> chunks;
+  OutputLock lock;  // held while this writer lives (no second writer on the directory)
 
   void save_meta() { write_store_meta(dir, meta, chunks); }
   void start_fresh();
@@ -48,23 +50,21 @@ bool is_prefix(const std::vector<std::string>& a, const std::vector<std::string>
 }
 
 void require_same(const json& stored, const json& now, const char* key, const std::string& dir) {
-  if (stored == now) return;
-  input_error(dir, ": cannot resume: the store was built with ", key, " ", stored.dump(), " but this run uses ",
-              now.dump(), "; use the same inputs as the interrupted run, or a new --out directory");
+  const std::string d = first_difference(stored, now);
+  if (d.empty()) return;
+  const std::string path = d == "(value)" ? std::string(key) : std::string(key) + "." + d;
+  input_error(dir, ": cannot resume: ", describe_difference(json{{key, stored}}, json{{key, now}}, path, "the store"),
+              "; use the same inputs as the interrupted run, or a new --out directory");
 }
 
-// lm / corpus are identified by their sha256 when both runs recorded one (so a moved corpus
-// file still resumes); otherwise the whole records must match.
+// lm / corpus / prompt are compared by content (their sha256), not by where they lay, so a moved
+// corpus or `model/` for `model` still resumes.
 void require_same_identity(const json& stored, const json& now, const char* key, const std::string& dir) {
-  if (stored.is_object() && now.is_object() && stored.contains("sha256") && now.contains("sha256")) {
-    if (stored["sha256"] == now["sha256"]) return;
-    input_error(dir, ": cannot resume: the store was built with ", key, " sha256 ",
-                short_hash(stored["sha256"].is_string() ? stored["sha256"].get<std::string>() : stored["sha256"].dump()),
-                "; this run uses ",
-                short_hash(now["sha256"].is_string() ? now["sha256"].get<std::string>() : now["sha256"].dump()),
-                " — use the same ", key, " as the interrupted run, or a new --out directory");
-  }
-  require_same(stored, now, key, dir);
+  const std::string d = identity_difference(stored, now);
+  if (d.empty()) return;
+  input_error(dir, ": cannot resume: the store was built with another ", key, ": ",
+              describe_difference(json{{key, stored}}, json{{key, now}}, std::string(key) + "." + d, "the store"),
+              " — use the same ", key, " as the interrupted run, or a new --out directory");
 }
 
 bool is_float(const at::Tensor& t) {
@@ -115,7 +115,7 @@ void LabelStoreWriter::Impl::reopen(const json& j) {
   require_same(old.hidden_dtype, meta.hidden_dtype, "hidden_dtype", dir);
   require_same(old.layers, meta.layers, "layers", dir);
   require_same_identity(old.lm, meta.lm, "lm", dir);
-  require_same(old.prompt, meta.prompt, "prompt", dir);
+  require_same(prompt_identity(old.prompt), prompt_identity(meta.prompt), "prompt", dir);
   require_same_identity(old.corpus, meta.corpus, "corpus", dir);
   if (is_prefix(meta.label_names, old.label_names)) {
     meta.label_names = old.label_names;
@@ -159,18 +159,17 @@ LabelStoreWriter::LabelStoreWriter(const std::string& dir, StoreMeta meta, bool 
   impl_->dir = dir;
   check_new_meta(meta, dir);
   impl_->meta = std::move(meta);
-  std::string meta_path = path_join(dir, "meta.json");
-  if (path_exists(meta_path)) {
-    json stored = read_meta(dir, kLabelStoreFormat, kLabelStoreFormatVersion);
-    if (!resume) {
-      bool complete = stored.value("complete", false);
-      input_error(dir, ": already holds a", complete ? " complete" : "n incomplete",
-                  " label store; pass --resume to continue it, or remove it / choose a new --out directory");
-    }
-    impl_->reopen(stored);
+  const bool exists = path_exists(path_join(dir, "meta.json"));
+  const bool complete = exists && output_dir_format(dir) == kLabelStoreFormat &&
+                        json_get_or<bool>(load_json_file(path_join(dir, "meta.json")), "complete", false,
+                                          path_join(dir, "meta.json"));
+  impl_->lock = claim_output_dir(dir, kLabelStoreFormat, resume,
+                                 std::string("it is ") + (complete ? "complete" : "incomplete") +
+                                     "; pass --resume to continue it, or remove it / choose a new --out directory");
+  if (exists) {
+    impl_->reopen(read_meta(dir, kLabelStoreFormat, kLabelStoreFormatVersion));
     return;
   }
-  prepare_output_dir(dir);  // refuses a non-empty directory ntm did not write
   if (resume) spdlog::info("{}: nothing to resume; starting a new label store", dir);
   impl_->start_fresh();
 }

@@ -6,6 +6,8 @@
 #include "ntm/error.h"
 #include "ntm/labels/build_labels.h"
 #include "ntm/labels/label_store.h"
+#include "ntm/util/artifact.h"
+#include "store_meta.h"
 
 namespace ntm {
 
@@ -38,10 +40,16 @@ void merge_label_stores(const std::vector<std::string>& shards, const std::strin
         input_error("merge-labels: ", r.dir(), " and ", readers.front()->dir(), " differ in ", what,
                     "; all shards must come from one build-labels configuration");
     };
+    // The LM, prompt and corpus by content (sha256), not by the path each shard was given.
+    auto differs_in = [&](const std::string& what, const std::string& key) {
+      if (key.empty()) return;
+      input_error("merge-labels: ", r.dir(), " and ", readers.front()->dir(), " differ in the ", what, " (", key,
+                  "); all shards must come from one build-labels configuration");
+    };
     differs("vocabulary", m.vocab_hash, m0.vocab_hash);
-    differs("LM", m.lm, m0.lm);
-    differs("prompt", m.prompt, m0.prompt);
-    differs("corpus", m.corpus, m0.corpus);
+    differs_in("LM", identity_difference(m.lm, m0.lm));
+    differs_in("prompt", first_difference(labels::prompt_identity(m.prompt), labels::prompt_identity(m0.prompt)));
+    differs_in("corpus", identity_difference(m.corpus, m0.corpus));
     differs("label names", m.label_names, m0.label_names);
     differs("hidden dtype", m.hidden_dtype, m0.hidden_dtype);
     differs("stored layers (--layers)", m.layers, m0.layers);

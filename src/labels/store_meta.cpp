@@ -143,6 +143,12 @@ void parse_store_meta(const json& j, const std::string& dir, StoreMeta& m, std::
   m.num_docs = next;
 }
 
+json prompt_identity(const json& prompt) {
+  json p = prompt;
+  if (p.is_object()) p.erase("tokenizer");
+  return p;
+}
+
 size_t remove_stale_files(const std::string& dir, size_t num_listed) {
   namespace fs = std::filesystem;
   static const std::regex tmp_re(R"((meta\.json|chunk-\d+\.safetensors|word_embeddings\.safetensors)\.tmp-\d+)");

@@ -18,6 +18,10 @@ void write_store_meta(const std::string& dir, const StoreMeta& meta, const std::
 void parse_store_meta(const nlohmann::json& j, const std::string& dir, StoreMeta& meta,
                       std::vector<ChunkEntry>& chunks);
 
+// The parts of a store's "prompt" record that must match between a resumed run or merged shards:
+// everything but the tokenizer's location (the tokenizer's content is part of the LM identity).
+nlohmann::json prompt_identity(const nlohmann::json& prompt);
+
 // Removes leftovers of an interrupted writer: "*.tmp-<pid>" files and chunk files that meta.json
 // does not list (index >= num_listed). Returns how many files were removed.
 size_t remove_stale_files(const std::string& dir, size_t num_listed);

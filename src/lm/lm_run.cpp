@@ -83,7 +83,8 @@ void lm_run(const LmRunOptions& opts, c10::Device device) {
                                                              {"last_hidden", r.last_hidden}};
   if (fo.all_layers) tensors.push_back({"all_layers_last_hidden", r.all_layers_last_hidden});
   st::save(opts.out, tensors,
-           {{"model", opts.model},
+           {{"format", "ntm-lm-run"},
+            {"model", opts.model},
             {"model_type", cfg.model_type},
             {"dtype", c10::toString(lm->dtype())},
             {"device", device.str()},

@@ -16,6 +16,8 @@
 #include "ntm/util/device.h"
 #include "ntm/util/fs.h"
 #include "ntm/util/hash.h"
+#include "ntm/util/artifact.h"
+#include "ntm/util/output.h"
 #include "ntm/version.h"
 #include "run_outputs.h"
 
@@ -76,6 +78,7 @@ void InferOptions::validate() const {
   if (labels.empty()) usage_error("--labels is required (a label store with the documents)");
   if (out.empty()) usage_error("--out is required (the theta.safetensors file to write)");
   if (!theta.empty() && theta != "sample" && theta != "mean") usage_error("--theta: use sample or mean");
+  check_allow_mismatch(allow_mismatch, {"lm", "prompt", "hidden_dtype"});
 }
 
 namespace {
@@ -143,18 +146,69 @@ void check_model_fits(const TrainOptions& o, int64_t V, int64_t H, const st::Fil
 
 uint64_t noise_seed(int64_t seed) { return static_cast<uint64_t>(seed) ^ 0x5DEECE66DULL; }
 
-// A seed finished with the requested number of epochs. One finished with fewer continues from its
-// checkpoint (`--epochs 200 --resume` after a 100-epoch run); more is refused by the checkpoint.
-bool seed_complete(const std::string& dir, int64_t epochs) {
+// A seed finished with the requested number of epochs (a model fitted without epochs, LDA, is
+// finished when complete). One finished with fewer continues from its checkpoint (`--epochs 200
+// --resume` after a 100-epoch run); more is refused by the checkpoint.
+bool seed_complete(const std::string& dir, int64_t epochs, bool gradient_trained) {
   const std::string m = path_join(dir, "meta.json");
   if (!path_exists(m)) return false;
   json j = load_json_file(m);
-  return json_get_or<bool>(j, "complete", false, m) && json_get_or<int64_t>(j, "epochs", -1, m) == epochs;
+  return json_get_or<bool>(j, "complete", false, m) &&
+         (!gradient_trained || json_get_or<int64_t>(j, "epochs", -1, m) == epochs);
+}
+
+// What --resume compares with the run set's and every seed's meta.json: the resolved config
+// without what a resume may change (where the output and the label store lie, the seed list, the
+// epoch count) and the label store's identity without locations.
+json resume_identity(const json& config, const json& labels) {
+  json c = config.is_object() ? config : json::object();
+  for (const char* k : {"out", "labels", "seeds", "epochs"}) c.erase(k);
+  json l = labels.is_object() ? labels : json::object();
+  l.erase("dir");
+  if (l.contains("lm") && l["lm"].is_object()) {
+    l["lm"].erase("path");
+    if (l["lm"].contains("config") && l["lm"]["config"].is_object()) l["lm"]["config"].erase("file");
+  }
+  return {{"config", c}, {"labels", l}};
+}
+
+// Refuses --resume over a run made with another configuration or label store, naming the first
+// differing key, before anything is written.
+void check_resumable(const std::string& meta_path, const json& now) {
+  if (!path_exists(meta_path)) return;
+  const json m = load_json_file(meta_path);
+  const json recorded = resume_identity(json_get_or<json>(m, "config", json::object(), meta_path),
+                                        json_get_or<json>(m, "labels", json::object(), meta_path));
+  const std::string d = first_difference(recorded, now);
+  if (d.empty()) return;
+  input_error(meta_path, ": cannot resume: ", describe_difference(recorded, now, d, "the run"),
+              "; resume with the run's settings and label store, pass --force to retrain, or choose a new --out");
+}
+
+// The label store given to infer against the one the run was trained on: the LM (by content), the
+// prompt and the hidden dtype, when the model reads soft labels or hidden states (a BoW model does
+// not depend on them). The documents and corpus may differ: that is what infer is for.
+void check_infer_store(const json& trained, const json& now, const ModelInputs& inputs, const InferOptions& o,
+                       const std::string& meta_path) {
+  if (!inputs.hidden && !inputs.soft_label_target) return;
+  const std::string where = o.labels + " (run " + meta_path + ")";
+  auto check = [&](const std::string& field, const std::string& key) {
+    if (key.empty()) return;
+    json a = {{field, trained[field]}}, b = {{field, now[field]}};
+    report_mismatch(where, field, describe_difference(a, b, field + "." + key, "the run's store"), o.allow_mismatch);
+  };
+  if (trained.contains("lm") && now.contains("lm")) check("lm", identity_difference(trained["lm"], now["lm"]));
+  if (trained.contains("prompt") && now.contains("prompt"))
+    check("prompt", first_difference(trained["prompt"], now["prompt"]));
+  if (trained.contains("hidden_dtype") && trained["hidden_dtype"] != now["hidden_dtype"])
+    report_mismatch(where, "hidden_dtype",
+                    describe_difference(trained, now, "hidden_dtype", "the run's store"), o.allow_mismatch);
 }
 
 }  // namespace
 
-int run_train(const TrainOptions& opts, const std::string& device_spec, bool resume) {
+int run_train(const TrainOptions& opts, const std::string& device_spec, bool resume, bool force) {
+  if (resume && force) usage_error("--resume and --force exclude each other (continue the run, or retrain it)");
   const ModelEntry& entry = find_model(opts.model);
   const c10::Device device = resolve_device(device_spec);
   labels::LabelStoreReader reader(opts.labels);
@@ -178,13 +232,22 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
   spdlog::info("training {} on {} documents (V={}, H={}, K={}) on {}, seeds {}", opts.model, data.num_docs,
                data.vocab_size, meta.hidden_size, opts.num_topics, device.str(), json(opts.seeds).dump());
 
-  prepare_output_dir(opts.out);
+  OutputLock lock = claim_output_dir(opts.out, "ntm-run-set", resume || force,
+                                     "pass --resume to continue it, --force to retrain it, or choose a new --out");
+  if (resume) {
+    const json now = resume_identity(json(opts), labels_identity(opts.labels, meta));
+    check_resumable(path_join(opts.out, "meta.json"), now);
+    for (int64_t seed : opts.seeds)
+      check_resumable(path_join(path_join(opts.out, "seed-" + std::to_string(seed)), "meta.json"), now);
+  }
   RunInfo info{opts, meta, data, device, identity, word_embeddings};
   write_run_set_meta(info, /*complete=*/false);
   for (int64_t seed : opts.seeds) {
     const std::string dir = path_join(opts.out, "seed-" + std::to_string(seed));
     make_dirs(dir);
-    if (resume && seed_complete(dir, opts.epochs)) {
+    torch::manual_seed(static_cast<uint64_t>(seed));  // parameter initialisation
+    auto model = entry.make(opts, shape);
+    if (resume && seed_complete(dir, opts.epochs, model->gradient_trained())) {
       spdlog::info("seed {}: already complete in {}, skipped", seed, dir);
       continue;
     }
@@ -193,8 +256,6 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
       std::filesystem::remove(path_join(dir, "checkpoint.safetensors"), ec);
       std::filesystem::remove(path_join(dir, "meta.json"), ec);
     }
-    torch::manual_seed(static_cast<uint64_t>(seed));  // parameter initialisation
-    auto model = entry.make(opts, shape);
     model->to(device);
     at::Generator noise = make_noise_generator(device, noise_seed(seed));
     SeedTraining run{seed, device, dir, identity, resume};
@@ -222,6 +283,7 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
 }
 
 void run_infer(const InferOptions& opts, const std::string& device_spec, uint64_t seed) {
+  check_output_file(opts.out, "ntm-theta", {}, opts.force);
   const std::string meta_path = path_join(opts.run, "meta.json");
   json run_meta = load_json_file(meta_path);
   if (json_get_or<std::string>(run_meta, "format", "", meta_path) != "ntm-run")
@@ -244,6 +306,7 @@ void run_infer(const InferOptions& opts, const std::string& device_spec, uint64_
   if ((inputs.hidden) && meta.hidden_size != want_hidden)
     input_error(opts.labels, ": hidden size ", meta.hidden_size, " differs from the run's ", want_hidden,
                 "; use a label store made with the same LM");
+  check_infer_store(trained, labels_identity(opts.labels, meta), inputs, opts, meta_path);
   TrainData data =
       make_train_data(reader.read_all(inputs.columns()), inputs, teacher_spec(topts, inputs), opts.labels);
   if (data.vocab_size == 0) data.vocab_size = meta.vocab_size();

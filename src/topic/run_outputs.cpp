@@ -34,16 +34,20 @@ void write_topics(const std::string& path, const at::Tensor& topic_word, int64_t
   write_file_atomic(path, doc.dump(1) + "\n");
 }
 
-namespace {
-json labels_identity(const RunInfo& info) {
-  return {{"dir", info.opts.labels},
-          {"vocab_hash", info.store.vocab_hash},
-          {"num_docs", info.store.num_docs},
-          {"hidden_size", info.store.hidden_size},
-          {"hidden_dtype", info.store.hidden_dtype},
-          {"lm", info.store.lm}};
+json labels_identity(const std::string& dir, const labels::StoreMeta& store) {
+  json prompt = store.prompt;
+  if (prompt.is_object()) prompt.erase("tokenizer");  // a location; the tokenizer's content is in lm
+  json j = {{"dir", dir},
+            {"vocab_hash", store.vocab_hash},
+            {"num_docs", store.num_docs},
+            {"hidden_size", store.hidden_size},
+            {"hidden_dtype", store.hidden_dtype},
+            {"lm", store.lm},
+            {"prompt", prompt}};
+  if (store.corpus.is_object() && store.corpus.contains("sha256"))
+    j["corpus"] = {{"sha256", store.corpus["sha256"]}, {"rows", store.corpus.value("num_docs", json())}};
+  return j;
 }
-}  // namespace
 
 void write_seed_outputs(const RunInfo& info, int64_t seed, const std::string& dir, TopicModel& model,
                         const at::Tensor& theta, const TrainOutcome& outcome) {
@@ -65,7 +69,7 @@ void write_seed_outputs(const RunInfo& info, int64_t seed, const std::string& di
                {"model", info.opts.model},
                {"seed", seed},
                {"config", config},
-               {"labels", labels_identity(info)},
+               {"labels", labels_identity(info.opts.labels, info.store)},
                {"device", info.device.str()},
                {"num_docs", info.data.num_docs},
                {"dropped_empty_bow", info.data.dropped_empty},
@@ -88,7 +92,7 @@ void write_run_set_meta(const RunInfo& info, bool complete) {
                {"seeds", info.opts.seeds},
                {"seed_dirs", seeds},
                {"config", json(info.opts)},
-               {"labels", labels_identity(info)},
+               {"labels", labels_identity(info.opts.labels, info.store)},
                {"device", info.device.str()},
                {"complete", complete}};
   write_file_atomic(path_join(info.opts.out, "meta.json"), meta.dump(1) + "\n");

@@ -27,6 +27,9 @@ void write_theta(const std::string& path, const at::Tensor& theta, const TrainDa
 // topics.json from the rows of a [K, V] matrix: the top_n indices of each row, descending (ties as topk).
 void write_topics(const std::string& path, const at::Tensor& topic_word, int64_t top_n,
                   const std::vector<std::string>& vocab, const std::string& vocab_hash);
+// What a run records of its label store (meta.json "labels"): where it was, the vocabulary, sizes,
+// the LM and prompt records and the corpus's sha256 and row count; checked by --resume, infer, eval.
+nlohmann::json labels_identity(const std::string& dir, const labels::StoreMeta& store);
 void write_seed_outputs(const RunInfo& info, int64_t seed, const std::string& dir, TopicModel& model,
                         const at::Tensor& theta, const TrainOutcome& outcome);
 void write_run_set_meta(const RunInfo& info, bool complete);

@@ -103,7 +103,7 @@ TEST_CASE("resume of a complete store is a no-op, resume with other inputs is re
   StoreMeta lm = test_meta();
   lm.lm["sha256"] = std::string(64, 'b');
   CHECK_THROWS_WITH(LabelStoreWriter(dir, lm, true),
-                    Catch::Contains("cannot resume: the store was built with lm sha256 aaaaaaaa…; this run uses bbbbbbbb…"));
+                    Catch::Contains("cannot resume: the store was built with another lm: lm.sha256 is aaaaaaaa… in the store, bbbbbbbb… now"));
   StoreMeta prompt = test_meta();
   prompt.prompt["template"] = "Text: {text}\nTopic:";
   CHECK_THROWS_WITH(LabelStoreWriter(dir, prompt, true), Catch::Contains("cannot resume") && Catch::Contains("prompt"));
@@ -225,33 +225,35 @@ TEST_CASE("edited meta.json is explained", "[unit][store]") {
 TEST_CASE("disk full while writing a chunk leaves a resumable store", "[unit][store]") {
   TempDir tmp;
   std::string dir = tmp / "labels";
-  LabelStoreWriter w(dir, test_meta());
-  w.append(make_chunk(0, 3));
-  const uint64_t first_chunk = fs::file_size(dir + "/chunk-00000.safetensors");
-  {
-    // Simulate a full disk: files of this process may not grow past the size of the first chunk,
-    // so the second (bigger) chunk cannot be written. SIGXFSZ is ignored so write() fails (EFBIG).
-    struct rlimit old_limit;
-    REQUIRE(::getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
-    auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
-    struct rlimit small = old_limit;
-    small.rlim_cur = first_chunk + 16;
-    REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
-    bool threw = false;
-    try {
-      w.append(make_chunk(3, 40));
-    } catch (const ntm::Error& e) {
-      threw = true;
-      CHECK(std::string(e.what()).find("write failed") != std::string::npos);
+  {  // the interrupted writer (it holds the directory's lock until it goes)
+    LabelStoreWriter w(dir, test_meta());
+    w.append(make_chunk(0, 3));
+    const uint64_t first_chunk = fs::file_size(dir + "/chunk-00000.safetensors");
+    {
+      // Simulate a full disk: files of this process may not grow past the size of the first chunk,
+      // so the second (bigger) chunk cannot be written. SIGXFSZ is ignored so write() fails (EFBIG).
+      struct rlimit old_limit;
+      REQUIRE(::getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+      auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+      struct rlimit small = old_limit;
+      small.rlim_cur = first_chunk + 16;
+      REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+      bool threw = false;
+      try {
+        w.append(make_chunk(3, 40));
+      } catch (const ntm::Error& e) {
+        threw = true;
+        CHECK(std::string(e.what()).find("write failed") != std::string::npos);
+      }
+      ::setrlimit(RLIMIT_FSIZE, &old_limit);
+      std::signal(SIGXFSZ, old_handler);
+      CHECK(threw);
     }
-    ::setrlimit(RLIMIT_FSIZE, &old_limit);
-    std::signal(SIGXFSZ, old_handler);
-    CHECK(threw);
+    CHECK(w.committed_docs() == 3);
+    // Nothing half-written is left, and meta.json still describes exactly the first chunk.
+    for (auto& e : fs::directory_iterator(dir)) CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
+    CHECK_FALSE(fs::exists(dir + "/chunk-00001.safetensors"));
   }
-  CHECK(w.committed_docs() == 3);
-  // Nothing half-written is left, and meta.json still describes exactly the first chunk.
-  for (auto& e : fs::directory_iterator(dir)) CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
-  CHECK_FALSE(fs::exists(dir + "/chunk-00001.safetensors"));
   CHECK_THROWS_WITH(LabelStoreReader(dir), Catch::Contains("--resume"));
   LabelStoreWriter resumed(dir, test_meta(), true);
   CHECK(resumed.committed_docs() == 3);

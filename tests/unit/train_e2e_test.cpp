@@ -106,7 +106,7 @@ TEST_CASE("ntm train dsl-prodlda: outputs, simplex, byte-identical rerun, resume
   std::filesystem::remove(tmp / "c/seed-0/meta.json");
   auto r5 = run_ntm(train_cmd(store, tmp / "c", "--epochs 2 --resume --lr 0.01"));
   CHECK(r5.exit_code == 2);
-  CHECK(r5.output.find("another configuration") != std::string::npos);
+  CHECK(r5.output.find("cannot resume: config.lr is 0.002 in the run, 0.01 now") != std::string::npos);
 
   // infer on the training store: theta for all 40 documents on the simplex.
   auto r6 = run_ntm("infer --run '" + (tmp / "a/seed-0") + "' --labels '" + store + "' --out '" + (tmp / "t.safetensors") +

@@ -35,6 +35,7 @@ struct EvalOptions : CorpusOptions {  // how --corpus (and a TSV/JSONL --referen
   std::string chat_format;          // with llm_rating: built-in chat format instead of the model's template
   std::string rating_dtype = "auto";   // with llm_rating: auto | float32 | bfloat16 | float16
   int64_t rating_batch_tokens = 0;  // with llm_rating: padded tokens per LM batch (0 = automatic)
+  std::vector<std::string> allow_mismatch;  // corpus | rows | labels_file: accepted differences from the run
   void validate() const;
 };
 
@@ -43,10 +44,11 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EvalOptions, run, topics, theta,
                                                 reference_corpus, reference_format, top_n, metrics,
                                                 coherence_flavour, window_cv, window_pmi, epsilon, rbo_p,
                                                 retrieval_block, out, report,
-                                                llm_rating, chat_format, rating_dtype, rating_batch_tokens)
+                                                llm_rating, chat_format, rating_dtype, rating_batch_tokens, allow_mismatch)
 
 // Computes everything; returns the metrics.json document (also written to disk).
-nlohmann::json run_eval(const EvalOptions& options, const std::string& device_spec);
+// `force`: replace an existing evaluation in options.out (any other non-empty directory is refused).
+nlohmann::json run_eval(const EvalOptions& options, const std::string& device_spec, bool force = false);
 
 // The plain stdout table of a metrics.json document (one row per seed + mean ± std).
 std::string metrics_table(const nlohmann::json& metrics);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,15 @@ struct EvalInputs {
   std::string source;        // run directory or topics file
   std::string model;         // from meta.json ("" if unknown)
   std::string corpus;        // training corpus named by meta.json (may be "")
+  nlohmann::json trained;    // the run's record of its label store (meta.json "labels"); null if unknown
   std::vector<SeedInput> seeds;
 };
+
+// The inputs given to eval against the run's record (EvalInputs::trained): the --corpus file's
+// sha256 and row count, the --labels-file's line count. A mismatch is exit 2 naming the field
+// (corpus, rows, labels_file) unless options.allow_mismatch lists it. No record: nothing to check.
+struct EvalOptions;
+void check_eval_inputs(const EvalOptions& options, const EvalInputs& in);
 
 // Topics: JSON {"format":"ntm-topics","topics":[[...]]} or [[...]] (by content), else a text file
 // with one topic per line, words separated by whitespace.

@@ -12,23 +12,28 @@
 //   seed-S/metrics.jsonl      one {"epoch", "loss", "seconds", "docs_per_s"} per epoch
 //   seed-S/checkpoint.safetensors  training state after the last completed epoch (for --resume)
 #include <string>
+#include <vector>
 
 #include "ntm/topic/train_options.h"
 
 namespace ntm::topic {
 
-// Trains every seed of opts.seeds; `device_spec` as --device; `resume` continues killed seeds and
-// skips finished ones. Returns the number of seeds trained or skipped.
-int run_train(const TrainOptions& opts, const std::string& device_spec, bool resume);
+// Trains every seed of opts.seeds; `device_spec` as --device. An existing run in opts.out is
+// refused unless `resume` (continue killed seeds, skip finished ones; the config and label store
+// must match each seed's meta.json) or `force` (retrain every seed). Returns the number of seeds
+// trained or skipped.
+int run_train(const TrainOptions& opts, const std::string& device_spec, bool resume, bool force = false);
 
 struct InferOptions {
   std::string run;     // a seed directory (runs/x/seed-0)
   std::string labels;  // label store with the documents
   std::string out;     // output theta.safetensors
   std::string theta;   // "" = as the run was trained (sample | mean)
+  bool force = false;  // replace an existing --out that is not a theta file ntm wrote
+  std::vector<std::string> allow_mismatch;  // fields of the label store allowed to differ from the run's
   void validate() const;
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InferOptions, run, labels, out, theta)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InferOptions, run, labels, out, theta, force, allow_mismatch)
 
 // θ for the documents of `labels` with the model of `run`; checks the vocabulary hash and the
 // hidden size against the run. `seed` seeds the θ sampling noise.

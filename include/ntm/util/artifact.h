@@ -12,6 +12,7 @@
 // mismatch and name the command that fixes it.
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace ntm {
 
@@ -39,5 +40,28 @@ std::string short_hash(const std::string& hash);
 // `what` is the sentence subject ("labels were built with vocab"), `fix_command` the command line.
 void check_input_identity(const std::string& what, const std::string& expected_hash, const std::string& found_hash,
                           const std::string& fix_command);
+
+// The first key path at which two JSON values differ ("config.num_topics", "lm.sha256",
+// "chunks[2]"); "" when they are equal. Keys present on one side only are skipped (an older ntm
+// did not record them), so this compares what both recorded.
+std::string first_difference(const nlohmann::json& a, const nlohmann::json& b, const std::string& prefix = "");
+
+// "config.num_topics is 5 in X, 7 now" for messages: the key and both values (shortened).
+std::string describe_difference(const nlohmann::json& recorded, const nlohmann::json& now, const std::string& key_path,
+                                const std::string& where);
+
+// Compares two identity records of an input (an LM, a corpus, a prompt) by content: by their
+// "sha256" when both have one, else by every key except where the input lay ("path", "file"), so
+// `tiny-lm`, `tiny-lm/` and an absolute path are the same input. Returns the first differing key
+// path ("" = same).
+std::string identity_difference(const nlohmann::json& a, const nlohmann::json& b);
+
+// An input that differs from what an output was built from (`field`: "corpus", "lm", ...).
+// input_error "<where>: <field> differs: <detail>; ... pass --allow-mismatch <field>" unless
+// `allowed` (the --allow-mismatch values) lists the field; then a warning.
+void report_mismatch(const std::string& where, const std::string& field, const std::string& detail,
+                     const std::vector<std::string>& allowed);
+// usage_error when --allow-mismatch names a field the command does not check.
+void check_allow_mismatch(const std::vector<std::string>& allowed, const std::vector<std::string>& fields);
 
 }  // namespace ntm
