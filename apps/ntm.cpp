@@ -124,6 +124,8 @@ int main(int argc, char** argv) {
     cmd.setup(*sub, subs.back().second);
     if (cmd.examples) sub->footer(std::string("Examples:\n") + cmd.examples);
   }
+  // Set after the subcommands: CLI11 copies a parent's footer into subcommands created later.
+  app.footer("Every command and option: docs/cli.md; a first walk-through: the five-command tour in README.md.");
 
   try {
     app.parse(argc, argv);

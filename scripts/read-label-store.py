@@ -8,7 +8,7 @@
 No safetensors package needed: the safetensors layout is an 8-byte little-endian header length,
 a JSON header {name: {dtype, shape, data_offsets}}, then the raw little-endian tensor bytes.
 BF16 tensors are widened to float32. With the `safetensors` package installed the same chunks
-load with `safetensors.torch.load_file(path)` (see README.md, "Label store format").
+load with `safetensors.torch.load_file(path)` (see docs/formats.md, "The label store").
 Exit status: 0 on success, 2 with a one-line message on a problem.
 """
 import argparse

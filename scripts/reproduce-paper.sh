@@ -14,7 +14,7 @@
 #   NTM_OUT       output root (default out/paper); NTM_SEEDS (0,1,2,3,4); NTM_DEVICE (auto)
 #   NTM_MODELS    topic models (default: dsl-prodlda prodlda zeroshot combined lda etm dsl-etm, plus
 #                 ecrtm dsl-ecrtm fastopic dsl-fastopic when this build has them)
-#   NTM_SHARD     "i/n": build only this shard of every label store (see README, cluster runs)
+#   NTM_SHARD     "i/n": build only this shard of every label store (see docs/build-labels.md, shards)
 #
 # Resumable: an interrupted label store continues with --resume, finished training runs and
 # evaluations are skipped, so re-running the same command picks up where it stopped.

@@ -1,4 +1,4 @@
-// spaCy-like tokenizer (see tokenizer.h and README.md "Word preprocessing rules"). Hand-written
+// spaCy-like tokenizer (see tokenizer.h and docs/method.md "ntm's word rules"). Hand-written
 // scanning over UTF-8, no regular expressions, no allocation per character.
 #include "data/tokenizer.h"
 

@@ -3,7 +3,7 @@
 //
 // Emulates spaCy 3's rule-based tokenizer: split at whitespace; per chunk apply the special cases
 // (tokenizer exceptions), strip prefixes and suffixes, keep URLs whole, split at infixes.
-// The rules are documented in README.md ("Word preprocessing rules").
+// The rules are documented in docs/method.md ("ntm's word rules").
 #include <cstdint>
 #include <string_view>
 #include <vector>

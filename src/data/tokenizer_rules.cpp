@@ -1,5 +1,5 @@
-// Affix, infix and URL rules of spaCy 3's English tokenizer (see tokenizer.h and README.md
-// "Word preprocessing rules"). Hand-written scanning over UTF-8, no regular expressions.
+// Affix, infix and URL rules of spaCy 3's English tokenizer (see tokenizer.h and docs/method.md
+// "ntm's word rules"). Hand-written scanning over UTF-8, no regular expressions.
 #include <algorithm>
 #include <cctype>
 #include <cstring>

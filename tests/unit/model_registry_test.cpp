@@ -1,4 +1,5 @@
-// The model registry, the configs/ files and the README's model table must name the same models.
+// The model registry, the configs/ files and the model tables of README.md and docs/models.md must name
+// the same models.
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -19,20 +20,14 @@ std::set<std::string> registry_names() {
   return names;
 }
 
-// `--model` names in the first table of the README's "Training topic models" section.
-std::set<std::string> readme_names() {
-  std::istringstream in(ntm::read_file(ntm::test::source_path("README.md")));
+// `--model` names in the first table of a Markdown file whose header row starts with "| `--model`".
+std::set<std::string> table_names(const std::string& rel_path) {
+  std::istringstream in(ntm::read_file(ntm::test::source_path(rel_path)));
   std::set<std::string> names;
   std::string line;
-  bool in_section = false, in_table = false;
+  bool in_table = false;
   const std::regex row(R"(^\| `([a-z0-9-]+)` \|)");
   while (std::getline(in, line)) {
-    if (line.rfind("## ", 0) == 0) {
-      if (in_section) break;
-      in_section = line.find("Training topic models") != std::string::npos;
-      continue;
-    }
-    if (!in_section) continue;
     if (line.rfind("| `--model`", 0) == 0) {
       in_table = true;  // the header row
       continue;
@@ -46,7 +41,7 @@ std::set<std::string> readme_names() {
 
 }  // namespace
 
-TEST_CASE("model registry, configs/*.json and the README table agree", "[unit][models]") {
+TEST_CASE("model registry, configs/*.json and the README and docs/models.md tables agree", "[unit][models][docs]") {
   const auto registered = registry_names();
   REQUIRE(registered.count("lda") == 1);
   REQUIRE(registered.size() == ntm::topic::model_registry().size());  // no name registered twice
@@ -69,5 +64,6 @@ TEST_CASE("model registry, configs/*.json and the README table agree", "[unit][m
   }
   CHECK(config_models == registered);
 
-  CHECK(readme_names() == registered);
+  CHECK(table_names("README.md") == registered);
+  CHECK(table_names("docs/models.md") == registered);
 }

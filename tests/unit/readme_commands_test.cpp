@@ -1,6 +1,8 @@
-// Every shell command in README.md's fenced code blocks that calls ntm must name a real
-// subcommand and only flags that subcommand (or ntm itself, for global flags) accepts, and every
-// scripts/... path a block mentions must exist. Help texts come from the built binary.
+// Every shell command in the fenced code blocks of README.md and docs/*.md that calls ntm must name
+// a real subcommand and only flags that subcommand (or ntm itself, for global flags) accepts, and
+// every scripts/... path a block mentions must exist. Help texts come from the built binary.
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -16,7 +18,7 @@ using ntm::test::source_path;
 namespace {
 
 struct Command {
-  int line;            // README line of the command's first line
+  int line;            // line of the command's first line in its file
   std::string text;    // the command with continuation lines joined
 };
 
@@ -118,14 +120,28 @@ int check_command_line(const std::string& line_in, const std::string& where, con
 
 }  // namespace
 
-TEST_CASE("README: every ntm command and flag in a shell block exists", "[unit][docs]") {
-  auto commands = readme_commands(source_path("README.md"));
-  REQUIRE(commands.size() > 10);
+// README.md and every docs/*.md, as paths relative to the source tree.
+static std::vector<std::string> documentation_files() {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(source_path("docs")))
+    if (e.path().extension() == ".md") files.push_back("docs/" + e.path().filename().string());
+  std::sort(files.begin(), files.end());
+  files.insert(files.begin(), "README.md");
+  return files;
+}
+
+TEST_CASE("README and docs: every ntm command and flag in a shell block exists", "[unit][docs]") {
   const std::string global_help = run_ntm("--help").output;
   std::map<std::string, std::string> sub_help;
+  size_t commands = 0;
   int checked = 0;
-  for (const auto& c : commands)
-    checked += check_command_line(c.text, "README line " + std::to_string(c.line) + ": " + c.text, global_help, sub_help);
+  for (const auto& file : documentation_files()) {
+    for (const auto& c : readme_commands(source_path(file))) {
+      checked += check_command_line(c.text, file + ":" + std::to_string(c.line) + ": " + c.text, global_help, sub_help);
+      ++commands;
+    }
+  }
+  CHECK(commands > 10);
   CHECK(checked > 30);
 }
 

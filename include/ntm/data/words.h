@@ -6,7 +6,7 @@
 //
 // Tokenization emulates spaCy 3's English tokenizer (whitespace, then prefixes / suffixes /
 // infixes and the tokenizer exceptions such as "don't" -> "do" "n't"); sentence starts come from
-// punctuation rules instead of a dependency parser. README.md "Word preprocessing rules" lists
+// punctuation rules instead of a dependency parser. docs/method.md "ntm's word rules" lists
 // every rule; kWordRulesVersion changes whenever a rule changes the output.
 #include <functional>
 #include <string>
