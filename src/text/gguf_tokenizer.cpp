@@ -7,10 +7,12 @@
 
 namespace ntm::text {
 
-std::unique_ptr<Tokenizer> load_tokenizer_from_gguf(const std::string& gguf_path, const TokenizerLoadOptions&) {
+std::unique_ptr<Tokenizer> load_tokenizer_from_gguf(const std::string& gguf_path,
+                                                    const TokenizerLoadOptions&) {
   auto f = gguf::File::open(gguf_path);
-  input_error(gguf_path, ": tokenizer '", f->get_string("tokenizer.ggml.model", "(none)"),
-              "' from GGUF metadata is not supported by this build (use a Hugging Face folder for tokenizing)");
+  input_error(
+      gguf_path, ": tokenizer '", f->get_string("tokenizer.ggml.model", "(none)"),
+      "' from GGUF metadata is not supported by this build (use a Hugging Face folder for tokenizing)");
 }
 
 }  // namespace ntm::text

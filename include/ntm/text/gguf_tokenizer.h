@@ -14,6 +14,7 @@
 
 namespace ntm::text {
 
-std::unique_ptr<Tokenizer> load_tokenizer_from_gguf(const std::string& gguf_path, const TokenizerLoadOptions& opts);
+std::unique_ptr<Tokenizer> load_tokenizer_from_gguf(const std::string& gguf_path,
+                                                    const TokenizerLoadOptions& opts);
 
 }  // namespace ntm::text
