@@ -18,11 +18,23 @@ constexpr uint64_t kMaxName = 64;  // GGML_MAX_NAME: names must be shorter
 // Bytes of one scalar value type; 0 for STRING / ARRAY (variable) and unknown ids.
 uint64_t scalar_size(uint32_t t) {
   switch (t) {
-    case 0: case 1: case 7: return 1;
-    case 2: case 3: return 2;
-    case 4: case 5: case 6: return 4;
-    case 10: case 11: case 12: return 8;
-    default: return 0;
+    case 0:
+    case 1:
+    case 7:
+      return 1;
+    case 2:
+    case 3:
+      return 2;
+    case 4:
+    case 5:
+    case 6:
+      return 4;
+    case 10:
+    case 11:
+    case 12:
+      return 8;
+    default:
+      return 0;
   }
 }
 
@@ -34,8 +46,8 @@ class Cursor {
   uint64_t left() const { return size_ - pos_; }
   void need(uint64_t n, const std::string& field) const {
     if (n > left())
-      input_error(where_, ": truncated file: ", field, " needs ", n, " bytes at offset ", pos_, " but only ", left(),
-                  " remain");
+      input_error(where_, ": truncated file: ", field, " needs ", n, " bytes at offset ", pos_, " but only ",
+                  left(), " remain");
   }
   template <typename T>
   T read(const std::string& field) {
@@ -47,7 +59,8 @@ class Cursor {
   }
   std::string string(const std::string& field, uint64_t max_len = kMaxString) {
     uint64_t n = read<uint64_t>(field + " length");
-    if (n > max_len) input_error(where_, ": ", field, ": length ", n, " exceeds the limit of ", max_len, " bytes");
+    if (n > max_len)
+      input_error(where_, ": ", field, ": length ", n, " exceeds the limit of ", max_len, " bytes");
     need(n, field);
     std::string s(reinterpret_cast<const char*>(p_ + pos_), static_cast<size_t>(n));
     pos_ += n;
@@ -67,25 +80,48 @@ class Cursor {
 
 void read_scalar(Cursor& c, uint32_t t, KeyValue& kv, const std::string& field) {
   switch (t) {
-    case 0: kv.u = c.read<uint8_t>(field); break;
-    case 1: kv.i = c.read<int8_t>(field); break;
-    case 2: kv.u = c.read<uint16_t>(field); break;
-    case 3: kv.i = c.read<int16_t>(field); break;
-    case 4: kv.u = c.read<uint32_t>(field); break;
-    case 5: kv.i = c.read<int32_t>(field); break;
-    case 6: kv.f = c.read<float>(field); break;
-    case 7: kv.u = c.read<uint8_t>(field) != 0; break;
-    case 10: kv.u = c.read<uint64_t>(field); break;
-    case 11: kv.i = c.read<int64_t>(field); break;
-    case 12: kv.f = c.read<double>(field); break;
-    default: internal_error("gguf: read_scalar on type ", t);
+    case 0:
+      kv.u = c.read<uint8_t>(field);
+      break;
+    case 1:
+      kv.i = c.read<int8_t>(field);
+      break;
+    case 2:
+      kv.u = c.read<uint16_t>(field);
+      break;
+    case 3:
+      kv.i = c.read<int16_t>(field);
+      break;
+    case 4:
+      kv.u = c.read<uint32_t>(field);
+      break;
+    case 5:
+      kv.i = c.read<int32_t>(field);
+      break;
+    case 6:
+      kv.f = c.read<float>(field);
+      break;
+    case 7:
+      kv.u = c.read<uint8_t>(field) != 0;
+      break;
+    case 10:
+      kv.u = c.read<uint64_t>(field);
+      break;
+    case 11:
+      kv.i = c.read<int64_t>(field);
+      break;
+    case 12:
+      kv.f = c.read<double>(field);
+      break;
+    default:
+      internal_error("gguf: read_scalar on type ", t);
   }
 }
 
 }  // namespace
 
 const char* value_type_name(ValueType t) {
-  static const char* names[] = {"UINT8", "INT8",   "UINT16", "INT16",  "UINT32", "INT32", "FLOAT32",
+  static const char* names[] = {"UINT8", "INT8",   "UINT16", "INT16",  "UINT32", "INT32",  "FLOAT32",
                                 "BOOL",  "STRING", "ARRAY",  "UINT64", "INT64",  "FLOAT64"};
   auto i = static_cast<uint32_t>(t);
   return i < 13 ? names[i] : "unknown";
@@ -97,7 +133,9 @@ int64_t TensorInfo::numel() const {
   return n;
 }
 
-std::vector<int64_t> TensorInfo::shape() const { return std::vector<int64_t>(ne.rbegin(), ne.rend()); }
+std::vector<int64_t> TensorInfo::shape() const {
+  return std::vector<int64_t>(ne.rbegin(), ne.rend());
+}
 
 std::shared_ptr<File> File::open(const std::string& path) {
   std::shared_ptr<File> f(new File());
@@ -136,9 +174,12 @@ void File::parse() {
   uint64_t n_kv = c.read<uint64_t>("kv_count");
   // Smallest records: a KV is key length (8) + type (4) + 1 byte; a tensor info is name length (8)
   // + n_dims (4) + type (4) + offset (8). Counts beyond what the file can hold are corrupt.
-  if (n_kv > c.left() / 13) input_error(path_, ": kv_count ", n_kv, " cannot fit in the ", size_, "-byte file (truncated or corrupt)");
+  if (n_kv > c.left() / 13)
+    input_error(path_, ": kv_count ", n_kv, " cannot fit in the ", size_,
+                "-byte file (truncated or corrupt)");
   if (n_tensors > c.left() / 24)
-    input_error(path_, ": tensor_count ", n_tensors, " cannot fit in the ", size_, "-byte file (truncated or corrupt)");
+    input_error(path_, ": tensor_count ", n_tensors, " cannot fit in the ", size_,
+                "-byte file (truncated or corrupt)");
 
   for (uint64_t k = 0; k < n_kv; ++k) {
     KeyValue kv;
@@ -164,7 +205,8 @@ void File::parse() {
       if (et == 8) {
         for (uint64_t j = 0; j < kv.count; ++j) {
           uint64_t n = c.read<uint64_t>(field + " element " + std::to_string(j) + " length");
-          if (n > kMaxString) input_error(path_, ": ", field, " element ", j, ": length ", n, " exceeds the limit");
+          if (n > kMaxString)
+            input_error(path_, ": ", field, " element ", j, ": length ", n, " exceeds the limit");
           c.skip(n, field + " element " + std::to_string(j));
         }
       } else {
@@ -179,7 +221,8 @@ void File::parse() {
 
   if (const KeyValue* a = find_kv("general.alignment")) {
     if (a->type != ValueType::kU32)
-      input_error(path_, ": metadata 'general.alignment' must be UINT32 (found ", value_type_name(a->type), ")");
+      input_error(path_, ": metadata 'general.alignment' must be UINT32 (found ", value_type_name(a->type),
+                  ")");
     if (a->u == 0 || (a->u & (a->u - 1)) != 0)
       input_error(path_, ": metadata 'general.alignment' = ", a->u, " is not a power of two");
     alignment_ = a->u;
@@ -211,7 +254,8 @@ void File::parse() {
     t.nbytes = numel / static_cast<uint64_t>(be) * static_cast<uint64_t>(block_bytes(t.type));  // <= 2^62 * 2
     t.offset = c.read<uint64_t>(field + " offset");
     if (t.offset % alignment_ != 0)
-      input_error(path_, ": ", field, ": offset ", t.offset, " is not a multiple of the alignment ", alignment_);
+      input_error(path_, ": ", field, ": offset ", t.offset, " is not a multiple of the alignment ",
+                  alignment_);
     tensor_index_[t.name] = tensors_.size();
     tensors_.push_back(std::move(t));
   }

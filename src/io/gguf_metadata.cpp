@@ -14,7 +14,9 @@ bool is_unsigned(ValueType t) {
 bool is_signed(ValueType t) {
   return t == ValueType::kI8 || t == ValueType::kI16 || t == ValueType::kI32 || t == ValueType::kI64;
 }
-bool is_float(ValueType t) { return t == ValueType::kF32 || t == ValueType::kF64; }
+bool is_float(ValueType t) {
+  return t == ValueType::kF32 || t == ValueType::kF64;
+}
 
 template <typename T>
 T load(const uint8_t* p) {
@@ -28,18 +30,41 @@ KeyValue element(const uint8_t* base, const KeyValue& a, uint64_t j) {
   KeyValue e;
   e.type = a.elem_type;
   switch (a.elem_type) {
-    case ValueType::kU8: e.u = base[a.offset + j]; break;
-    case ValueType::kI8: e.i = static_cast<int8_t>(base[a.offset + j]); break;
-    case ValueType::kBool: e.u = base[a.offset + j] != 0; break;
-    case ValueType::kU16: e.u = load<uint16_t>(base + a.offset + 2 * j); break;
-    case ValueType::kI16: e.i = load<int16_t>(base + a.offset + 2 * j); break;
-    case ValueType::kU32: e.u = load<uint32_t>(base + a.offset + 4 * j); break;
-    case ValueType::kI32: e.i = load<int32_t>(base + a.offset + 4 * j); break;
-    case ValueType::kF32: e.f = load<float>(base + a.offset + 4 * j); break;
-    case ValueType::kU64: e.u = load<uint64_t>(base + a.offset + 8 * j); break;
-    case ValueType::kI64: e.i = load<int64_t>(base + a.offset + 8 * j); break;
-    case ValueType::kF64: e.f = load<double>(base + a.offset + 8 * j); break;
-    default: break;
+    case ValueType::kU8:
+      e.u = base[a.offset + j];
+      break;
+    case ValueType::kI8:
+      e.i = static_cast<int8_t>(base[a.offset + j]);
+      break;
+    case ValueType::kBool:
+      e.u = base[a.offset + j] != 0;
+      break;
+    case ValueType::kU16:
+      e.u = load<uint16_t>(base + a.offset + 2 * j);
+      break;
+    case ValueType::kI16:
+      e.i = load<int16_t>(base + a.offset + 2 * j);
+      break;
+    case ValueType::kU32:
+      e.u = load<uint32_t>(base + a.offset + 4 * j);
+      break;
+    case ValueType::kI32:
+      e.i = load<int32_t>(base + a.offset + 4 * j);
+      break;
+    case ValueType::kF32:
+      e.f = load<float>(base + a.offset + 4 * j);
+      break;
+    case ValueType::kU64:
+      e.u = load<uint64_t>(base + a.offset + 8 * j);
+      break;
+    case ValueType::kI64:
+      e.i = load<int64_t>(base + a.offset + 8 * j);
+      break;
+    case ValueType::kF64:
+      e.f = load<double>(base + a.offset + 8 * j);
+      break;
+    default:
+      break;
   }
   return e;
 }
@@ -67,8 +92,8 @@ void File::fail(const std::string& key, const std::string& what) const {
   input_error(path_, ": metadata key '", key, "' ", what);
 }
 
-#define NTM_GGUF_REQUIRE(key)                                   \
-  const KeyValue* kv = find_kv(key);                            \
+#define NTM_GGUF_REQUIRE(key)        \
+  const KeyValue* kv = find_kv(key); \
   if (!kv) input_error(path_, ": missing metadata key '", key, "'")
 
 std::string File::get_string(const std::string& key) const {
@@ -86,41 +111,58 @@ uint64_t File::get_u64(const std::string& key) const {
   return static_cast<uint64_t>(
       int_in(*kv, 0, std::numeric_limits<int64_t>::max(), [&](const std::string& w) { fail(key, w); }));
 }
-uint64_t File::get_u64(const std::string& key, uint64_t fallback) const { return has(key) ? get_u64(key) : fallback; }
+uint64_t File::get_u64(const std::string& key, uint64_t fallback) const {
+  return has(key) ? get_u64(key) : fallback;
+}
 
 uint32_t File::get_u32(const std::string& key) const {
   NTM_GGUF_REQUIRE(key);
   return static_cast<uint32_t>(
       int_in(*kv, 0, std::numeric_limits<uint32_t>::max(), [&](const std::string& w) { fail(key, w); }));
 }
-uint32_t File::get_u32(const std::string& key, uint32_t fallback) const { return has(key) ? get_u32(key) : fallback; }
+uint32_t File::get_u32(const std::string& key, uint32_t fallback) const {
+  return has(key) ? get_u32(key) : fallback;
+}
 
 int64_t File::get_i64(const std::string& key) const {
   NTM_GGUF_REQUIRE(key);
   return int_in(*kv, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(),
                 [&](const std::string& w) { fail(key, w); });
 }
-int64_t File::get_i64(const std::string& key, int64_t fallback) const { return has(key) ? get_i64(key) : fallback; }
+int64_t File::get_i64(const std::string& key, int64_t fallback) const {
+  return has(key) ? get_i64(key) : fallback;
+}
 
 double File::get_f64(const std::string& key) const {
   NTM_GGUF_REQUIRE(key);
-  if (!is_float(kv->type)) fail(key, std::string("must be a float (found ") + value_type_name(kv->type) + ")");
+  if (!is_float(kv->type))
+    fail(key, std::string("must be a float (found ") + value_type_name(kv->type) + ")");
   return kv->f;
 }
-double File::get_f64(const std::string& key, double fallback) const { return has(key) ? get_f64(key) : fallback; }
-float File::get_f32(const std::string& key) const { return static_cast<float>(get_f64(key)); }
-float File::get_f32(const std::string& key, float fallback) const { return has(key) ? get_f32(key) : fallback; }
+double File::get_f64(const std::string& key, double fallback) const {
+  return has(key) ? get_f64(key) : fallback;
+}
+float File::get_f32(const std::string& key) const {
+  return static_cast<float>(get_f64(key));
+}
+float File::get_f32(const std::string& key, float fallback) const {
+  return has(key) ? get_f32(key) : fallback;
+}
 
 bool File::get_bool(const std::string& key) const {
   NTM_GGUF_REQUIRE(key);
-  if (kv->type != ValueType::kBool) fail(key, std::string("must be a BOOL (found ") + value_type_name(kv->type) + ")");
+  if (kv->type != ValueType::kBool)
+    fail(key, std::string("must be a BOOL (found ") + value_type_name(kv->type) + ")");
   return kv->u != 0;
 }
-bool File::get_bool(const std::string& key, bool fallback) const { return has(key) ? get_bool(key) : fallback; }
+bool File::get_bool(const std::string& key, bool fallback) const {
+  return has(key) ? get_bool(key) : fallback;
+}
 
 uint64_t File::array_size(const std::string& key) const {
   NTM_GGUF_REQUIRE(key);
-  if (kv->type != ValueType::kArray) fail(key, std::string("must be an ARRAY (found ") + value_type_name(kv->type) + ")");
+  if (kv->type != ValueType::kArray)
+    fail(key, std::string("must be an ARRAY (found ") + value_type_name(kv->type) + ")");
   return kv->count;
 }
 
@@ -131,7 +173,8 @@ ValueType File::array_type(const std::string& key) const {
 
 std::vector<std::string> File::get_string_array(const std::string& key) const {
   if (array_type(key) != ValueType::kString)
-    fail(key, std::string("must be an ARRAY of STRING (found ARRAY of ") + value_type_name(array_type(key)) + ")");
+    fail(key,
+         std::string("must be an ARRAY of STRING (found ARRAY of ") + value_type_name(array_type(key)) + ")");
   const KeyValue& a = *find_kv(key);
   std::vector<std::string> out;
   out.reserve(a.count);  // bounded by the parser: count * 8 <= bytes in the file
@@ -152,7 +195,9 @@ std::vector<float> File::get_f32_array(const std::string& key) const {
   std::vector<float> out(a.count);
   for (uint64_t j = 0; j < a.count; ++j) {
     KeyValue e = element(base_, a, j);
-    out[j] = is_float(et) ? static_cast<float>(e.f) : is_signed(et) ? static_cast<float>(e.i) : static_cast<float>(e.u);
+    out[j] = is_float(et)    ? static_cast<float>(e.f)
+             : is_signed(et) ? static_cast<float>(e.i)
+                             : static_cast<float>(e.u);
   }
   return out;
 }

@@ -48,24 +48,31 @@ class GgufSource : public TensorSource {
     const int64_t n_kv = static_cast<int64_t>(f_->get_u32(arch + ".attention.head_count_kv", n_head));
     static const std::map<std::string, std::string> llama_names = {
         {"attn_norm.weight", "input_layernorm.weight"},
-        {"attn_q.weight", "self_attn.q_proj.weight"},       {"attn_q.bias", "self_attn.q_proj.bias"},
-        {"attn_k.weight", "self_attn.k_proj.weight"},       {"attn_k.bias", "self_attn.k_proj.bias"},
-        {"attn_v.weight", "self_attn.v_proj.weight"},       {"attn_v.bias", "self_attn.v_proj.bias"},
-        {"attn_output.weight", "self_attn.o_proj.weight"},  {"attn_output.bias", "self_attn.o_proj.bias"},
-        {"attn_qkv.weight", "self_attn.qkv_proj.weight"},   {"attn_qkv.bias", "self_attn.qkv_proj.bias"},
-        {"attn_q_norm.weight", "self_attn.q_norm.weight"},  {"attn_k_norm.weight", "self_attn.k_norm.weight"},
+        {"attn_q.weight", "self_attn.q_proj.weight"},
+        {"attn_q.bias", "self_attn.q_proj.bias"},
+        {"attn_k.weight", "self_attn.k_proj.weight"},
+        {"attn_k.bias", "self_attn.k_proj.bias"},
+        {"attn_v.weight", "self_attn.v_proj.weight"},
+        {"attn_v.bias", "self_attn.v_proj.bias"},
+        {"attn_output.weight", "self_attn.o_proj.weight"},
+        {"attn_output.bias", "self_attn.o_proj.bias"},
+        {"attn_qkv.weight", "self_attn.qkv_proj.weight"},
+        {"attn_qkv.bias", "self_attn.qkv_proj.bias"},
+        {"attn_q_norm.weight", "self_attn.q_norm.weight"},
+        {"attn_k_norm.weight", "self_attn.k_norm.weight"},
         {"post_attention_norm.weight", "post_attention_layernorm.weight"},
         {"post_ffw_norm.weight", "post_feedforward_layernorm.weight"},
-        {"ffn_gate.weight", "mlp.gate_proj.weight"},         {"ffn_down.weight", "mlp.down_proj.weight"},
+        {"ffn_gate.weight", "mlp.gate_proj.weight"},
+        {"ffn_down.weight", "mlp.down_proj.weight"},
         {"ffn_up.weight", "mlp.up_proj.weight"},
     };
     static const std::map<std::string, std::string> gpt2_names = {
-        {"attn_norm.weight", "ln_1.weight"},        {"attn_norm.bias", "ln_1.bias"},
-        {"attn_qkv.weight", "attn.c_attn.weight"},  {"attn_qkv.bias", "attn.c_attn.bias"},
+        {"attn_norm.weight", "ln_1.weight"},          {"attn_norm.bias", "ln_1.bias"},
+        {"attn_qkv.weight", "attn.c_attn.weight"},    {"attn_qkv.bias", "attn.c_attn.bias"},
         {"attn_output.weight", "attn.c_proj.weight"}, {"attn_output.bias", "attn.c_proj.bias"},
-        {"ffn_norm.weight", "ln_2.weight"},         {"ffn_norm.bias", "ln_2.bias"},
-        {"ffn_up.weight", "mlp.c_fc.weight"},       {"ffn_up.bias", "mlp.c_fc.bias"},
-        {"ffn_down.weight", "mlp.c_proj.weight"},   {"ffn_down.bias", "mlp.c_proj.bias"},
+        {"ffn_norm.weight", "ln_2.weight"},           {"ffn_norm.bias", "ln_2.bias"},
+        {"ffn_up.weight", "mlp.c_fc.weight"},         {"ffn_up.bias", "mlp.c_fc.bias"},
+        {"ffn_down.weight", "mlp.c_proj.weight"},     {"ffn_down.bias", "mlp.c_proj.bias"},
     };
     for (const auto& t : f_->tensors()) {
       const std::string& g = t.name;
@@ -78,19 +85,24 @@ class GgufSource : public TensorSource {
         if (gpt2) {
           auto it = gpt2_names.find(rest);
           if (it != gpt2_names.end()) hf = "transformer.h." + layer + "." + it->second;
-          if (rest.find("_norm") == std::string::npos && rest.size() > 7 && rest.compare(rest.size() - 7, 7, ".weight") == 0)
+          if (rest.find("_norm") == std::string::npos && rest.size() > 7 &&
+              rest.compare(rest.size() - 7, 7, ".weight") == 0)
             m.fix = Fix::kTranspose;
         } else {
           std::string r = rest;
-          if (r == "ffn_norm.weight") r = arch == "gemma2" ? "pre_feedforward_layernorm.weight" : "post_attention_layernorm.weight";
-          else if (r == "ffn_up.weight" && arch == "phi3") r = "mlp.gate_up_proj.weight";
+          if (r == "ffn_norm.weight")
+            r = arch == "gemma2" ? "pre_feedforward_layernorm.weight" : "post_attention_layernorm.weight";
+          else if (r == "ffn_up.weight" && arch == "phi3")
+            r = "mlp.gate_up_proj.weight";
           else {
             auto it = llama_names.find(r);
             r = it == llama_names.end() ? "" : it->second;
           }
           if (!r.empty()) hf = "model.layers." + layer + "." + r;
-          if (llama && (rest == "attn_q.weight" || rest == "attn_q.bias")) m.fix = Fix::kPermute, m.heads = n_head;
-          if (llama && (rest == "attn_k.weight" || rest == "attn_k.bias")) m.fix = Fix::kPermute, m.heads = n_kv;
+          if (llama && (rest == "attn_q.weight" || rest == "attn_q.bias"))
+            m.fix = Fix::kPermute, m.heads = n_head;
+          if (llama && (rest == "attn_k.weight" || rest == "attn_k.bias"))
+            m.fix = Fix::kPermute, m.heads = n_kv;
         }
       } else if (g == "token_embd.weight") {
         hf = gpt2 ? "transformer.wte.weight" : "model.embed_tokens.weight";
@@ -112,8 +124,8 @@ class GgufSource : public TensorSource {
       names_.push_back(hf);
     }
     if (!skipped_.empty())
-      spdlog::warn("{}: {} tensor(s) have no counterpart in a {} model and are ignored (first: '{}')", f_->path(),
-                   skipped_.size(), arch, skipped_.front());
+      spdlog::warn("{}: {} tensor(s) have no counterpart in a {} model and are ignored (first: '{}')",
+                   f_->path(), skipped_.size(), arch, skipped_.front());
   }
 
   bool contains(const std::string& name) const override { return map_.count(name) > 0; }
@@ -123,15 +135,21 @@ class GgufSource : public TensorSource {
     return s;
   }
   std::string dtype_name(const std::string& name) const override { return gguf::type_name(info(name).type); }
-  bool weight_dtype_ok(const std::string& name) const override { return gguf::type_supported(info(name).type); }
+  bool weight_dtype_ok(const std::string& name) const override {
+    return gguf::type_supported(info(name).type);
+  }
   at::Tensor tensor(const std::string& name) const override {
     const Mapped& m = map_.at(name);
     at::Tensor t = f_->dequantize(info(name));  // float32, PyTorch shape
     switch (m.fix) {
-      case Fix::kNone: return t;
-      case Fix::kPermute: return unpermute(t, m.heads, f_->path(), m.gguf_name);
-      case Fix::kMinusOne: return t - 1.0f;  // HF subtracts the converter's +1 (float32)
-      case Fix::kTranspose: return t.dim() == 2 ? t.t().contiguous() : t;
+      case Fix::kNone:
+        return t;
+      case Fix::kPermute:
+        return unpermute(t, m.heads, f_->path(), m.gguf_name);
+      case Fix::kMinusOne:
+        return t - 1.0f;  // HF subtracts the converter's +1 (float32)
+      case Fix::kTranspose:
+        return t.dim() == 2 ? t.t().contiguous() : t;
     }
     return t;
   }
@@ -157,24 +175,32 @@ json gguf_hf_config(const gguf::File& f) {
   bool known = false;
   for (const auto& a : gguf_architectures()) known = known || a == arch;
   if (!known)
-    input_error(f.path(), ": metadata key 'general.architecture' = '", arch, "' is not supported (supported: ",
-                list(gguf_architectures()), ")");
+    input_error(f.path(), ": metadata key 'general.architecture' = '", arch,
+                "' is not supported (supported: ", list(gguf_architectures()), ")");
   if (f.has("split.count") && f.get_u32("split.count") > 1)
-    input_error(f.path(), ": metadata key 'split.count': split GGUF files are not supported (merge them with "
+    input_error(f.path(),
+                ": metadata key 'split.count': split GGUF files are not supported (merge them with "
                 "llama-gguf-split --merge)");
   const std::string p = arch + ".";
   const gguf::TensorInfo* embd = f.find("token_embd.weight");
-  if (!embd || embd->ne.size() != 2) input_error(f.path(), ": no 2-D tensor 'token_embd.weight' (the token embedding)");
+  if (!embd || embd->ne.size() != 2)
+    input_error(f.path(), ": no 2-D tensor 'token_embd.weight' (the token embedding)");
   const int64_t vocab = embd->ne[1];
   const bool tied = !f.contains("output.weight");
   const int64_t hidden = f.get_i64(p + "embedding_length"), layers = f.get_i64(p + "block_count");
   const int64_t heads = f.get_i64(p + "attention.head_count");
   json c;
   if (arch == "gpt2") {
-    c = {{"model_type", "gpt2"}, {"vocab_size", vocab}, {"n_embd", hidden}, {"n_layer", layers}, {"n_head", heads},
-         {"n_positions", f.get_i64(p + "context_length")}, {"n_inner", f.get_i64(p + "feed_forward_length", 4 * hidden)},
+    c = {{"model_type", "gpt2"},
+         {"vocab_size", vocab},
+         {"n_embd", hidden},
+         {"n_layer", layers},
+         {"n_head", heads},
+         {"n_positions", f.get_i64(p + "context_length")},
+         {"n_inner", f.get_i64(p + "feed_forward_length", 4 * hidden)},
          {"layer_norm_epsilon", f.get_f64(p + "attention.layer_norm_epsilon", 1e-5)},
-         {"activation_function", "gelu_new"}, {"tie_word_embeddings", tied}};
+         {"activation_function", "gelu_new"},
+         {"tie_word_embeddings", tied}};
     return c;
   }
   c = {{"model_type", arch},
@@ -194,7 +220,8 @@ json gguf_hf_config(const gguf::File& f) {
   if (arch == "phi3") {
     int64_t rot = f.get_i64(p + "rope.dimension_count", head_dim);
     c["partial_rotary_factor"] = static_cast<double>(rot) / static_cast<double>(head_dim);
-    if (f.has(p + "attention.sliding_window")) c["sliding_window"] = f.get_i64(p + "attention.sliding_window");
+    if (f.has(p + "attention.sliding_window"))
+      c["sliding_window"] = f.get_i64(p + "attention.sliding_window");
   }
   if (arch == "gemma" || arch == "gemma2") c["hidden_act"] = "gelu_pytorch_tanh";
   if (arch == "gemma2") {

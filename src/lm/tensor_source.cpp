@@ -14,7 +14,9 @@ class CheckpointSource : public TensorSource {
   explicit CheckpointSource(const std::string& dir) : dir_(dir), ckpt_(dir) {}
   bool contains(const std::string& name) const override { return ckpt_.contains(name); }
   std::vector<int64_t> shape(const std::string& name) const override { return ckpt_.info(name).shape; }
-  std::string dtype_name(const std::string& name) const override { return st::dtype_name(ckpt_.info(name).dtype); }
+  std::string dtype_name(const std::string& name) const override {
+    return st::dtype_name(ckpt_.info(name).dtype);
+  }
   bool weight_dtype_ok(const std::string& name) const override {
     auto d = ckpt_.info(name).dtype;
     return d == st::DType::kF32 || d == st::DType::kBF16 || d == st::DType::kF16;
@@ -30,7 +32,9 @@ class CheckpointSource : public TensorSource {
 
 }  // namespace
 
-bool is_gguf_model(const std::string& model) { return !is_directory(model) && gguf::is_gguf_file(model); }
+bool is_gguf_model(const std::string& model) {
+  return !is_directory(model) && gguf::is_gguf_file(model);
+}
 
 std::unique_ptr<TensorSource> open_tensor_source(const std::string& model) {
   if (is_gguf_model(model)) return gguf_tensor_source(gguf::File::open(model));

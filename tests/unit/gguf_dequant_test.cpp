@@ -12,8 +12,8 @@ using namespace ntm::test;
 TEST_CASE("gguf dequant: every type bit-exact with gguf-py", "[gguf][unit][golden]") {
   auto f = ntm::st::File::open(fixture("gguf/dequant.safetensors"));
   const std::vector<std::pair<const char*, uint32_t>> types = {
-      {"F32", 0},   {"F16", 1},   {"BF16", 30}, {"Q4_0", 2},  {"Q4_1", 3},  {"Q5_0", 6},  {"Q5_1", 7},
-      {"Q8_0", 8},  {"Q2_K", 10}, {"Q3_K", 11}, {"Q4_K", 12}, {"Q5_K", 13}, {"Q6_K", 14},
+      {"F32", 0},  {"F16", 1},   {"BF16", 30}, {"Q4_0", 2},  {"Q4_1", 3},  {"Q5_0", 6},  {"Q5_1", 7},
+      {"Q8_0", 8}, {"Q2_K", 10}, {"Q3_K", 11}, {"Q4_K", 12}, {"Q5_K", 13}, {"Q6_K", 14},
   };
   for (const auto& [name, id] : types) {
     INFO("type " << name);

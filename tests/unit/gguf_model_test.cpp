@@ -31,9 +31,11 @@ double lm_run_diff(const std::string& gguf, const std::string& reference, const 
 
 TEST_CASE("gguf models: lm-run matches the reference for every family and quant type", "[gguf][lm][e2e]") {
   const std::string dir = fixture("gguf/models");
-  for (const char* name : {"llama-mixed32", "llama-kquants", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gpt2"}) {
+  for (const char* name :
+       {"llama-mixed32", "llama-kquants", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gpt2"}) {
     INFO("fixture " << name);
-    double d = lm_run_diff(dir + "/" + name + ".gguf", dir + "/" + name + ".reference.safetensors", dir + "/ids.jsonl");
+    double d = lm_run_diff(dir + "/" + name + ".gguf", dir + "/" + name + ".reference.safetensors",
+                           dir + "/ids.jsonl");
     CHECK(d <= 1e-4);
   }
 }
@@ -55,15 +57,16 @@ TEST_CASE("gguf models: config from metadata", "[gguf][lm][unit]") {
   CHECK(!ntm::lm::is_gguf_model(fixture("lm-models/gpt2")));
 }
 
-TEST_CASE("gguf models: unknown architecture and broken files are one-line exit-2 errors", "[gguf][lm][unit]") {
+TEST_CASE("gguf models: unknown architecture and broken files are one-line exit-2 errors",
+          "[gguf][lm][unit]") {
   TempDir tmp;
   GgufBuilder b;
   b.kv_string("general.architecture", "mamba");
   b.f32_tensor("token_embd.weight", {4, 8}, std::vector<float>(32, 0.f));
   std::ofstream(tmp / "mamba.gguf", std::ios::binary) << b.build();
   std::ofstream(tmp / "ids.jsonl") << "[1, 2]\n";
-  auto r = run_ntm("--device cpu lm-run --model " + q(tmp / "mamba.gguf") + " --input " + q(tmp / "ids.jsonl") +
-                   " --out " + q(tmp / "out.safetensors"));
+  auto r = run_ntm("--device cpu lm-run --model " + q(tmp / "mamba.gguf") + " --input " +
+                   q(tmp / "ids.jsonl") + " --out " + q(tmp / "out.safetensors"));
   INFO(r.output);
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("mamba.gguf") != std::string::npos);
@@ -74,8 +77,8 @@ TEST_CASE("gguf models: unknown architecture and broken files are one-line exit-
   std::ifstream in(fixture("gguf/models/qwen2.gguf"), std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::ofstream(tmp / "cut.gguf", std::ios::binary) << bytes.substr(0, bytes.size() - 100);
-  r = run_ntm("--device cpu lm-run --model " + q(tmp / "cut.gguf") + " --input " + q(tmp / "ids.jsonl") + " --out " +
-              q(tmp / "out.safetensors"));
+  r = run_ntm("--device cpu lm-run --model " + q(tmp / "cut.gguf") + " --input " + q(tmp / "ids.jsonl") +
+              " --out " + q(tmp / "out.safetensors"));
   INFO(r.output);
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("cut.gguf") != std::string::npos);

@@ -25,8 +25,9 @@ TEST_CASE("gguf smollm2: lm-run matches transformers on the real Q4_1 file", "[g
     return;
   }
   TempDir tmp;
-  auto r = run_ntm("--device cpu lm-run --model " + q(model) + " --input " + q(fixture("gguf/smollm2-ids.jsonl")) +
-                   " --out " + q(tmp / "out.safetensors") + " --dtype float32");
+  auto r =
+      run_ntm("--device cpu lm-run --model " + q(model) + " --input " + q(fixture("gguf/smollm2-ids.jsonl")) +
+              " --out " + q(tmp / "out.safetensors") + " --dtype float32");
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   auto got = ntm::st::File::open(tmp / "out.safetensors")->tensor("last_logits").clone();  // [N, V]

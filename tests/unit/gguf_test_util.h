@@ -38,7 +38,9 @@ class GgufBuilder {
     put_u32(b, v);
     kv_raw(key, 4, b);
   }
-  void kv_f32(const std::string& key, float v) { kv_raw(key, 6, std::string(reinterpret_cast<const char*>(&v), 4)); }
+  void kv_f32(const std::string& key, float v) {
+    kv_raw(key, 6, std::string(reinterpret_cast<const char*>(&v), 4));
+  }
   void kv_bool(const std::string& key, bool v) { kv_raw(key, 7, std::string(1, v ? '\1' : '\0')); }
   void kv_strings(const std::string& key, const std::vector<std::string>& v) {
     std::string b;
@@ -58,8 +60,8 @@ class GgufBuilder {
   // A tensor with the given ggml dims and raw data; placed at the next aligned data offset
   // (or at `offset` when given).
   static constexpr uint64_t kAuto = ~uint64_t(0);
-  void tensor(const std::string& name, const std::vector<int64_t>& ne, uint32_t type, const std::string& bytes,
-              uint64_t offset = kAuto) {
+  void tensor(const std::string& name, const std::vector<int64_t>& ne, uint32_t type,
+              const std::string& bytes, uint64_t offset = kAuto) {
     while (data_.size() % alignment) data_.push_back('\0');
     put_str(infos_, name);
     put_u32(infos_, static_cast<uint32_t>(ne.size()));
