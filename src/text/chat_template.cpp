@@ -2,6 +2,7 @@
 #include "ntm/text/chat_template.h"
 
 #include "ntm/error.h"
+#include "ntm/io/gguf.h"
 #include "ntm/util/config.h"
 #include "ntm/util/fs.h"
 #include "text/jinja.h"
@@ -82,12 +83,15 @@ ChatTemplate builtin_chat_template(const std::string& name) {
 }
 
 ChatTemplate model_chat_template(const std::string& model) {
+  if (gguf::is_gguf_file(model)) {
+    // GGUF files keep the template in the metadata key tokenizer.chat_template.
+    const std::string t = gguf::File::open(model)->get_string("tokenizer.chat_template", "");
+    if (!t.empty()) return {"model", model + " (tokenizer.chat_template)", t};
+    input_error(model, ": the GGUF file has no tokenizer.chat_template; pass --chat-format NAME (", names(), ")");
+  }
   if (!is_directory(model))
-    // GGUF files keep the template in the metadata key tokenizer.chat_template; until ntm reads
-    // GGUF metadata here, a built-in format has to be named.
-    input_error(
-        model, ": cannot read a chat template from this file (not a model folder); pass --chat-format NAME (",
-        names(), ")");
+    input_error(model, ": cannot read a chat template from this file (neither a model folder nor a GGUF file); ",
+                "pass --chat-format NAME (", names(), ")");
   const std::string jinja_file = path_join(model, "chat_template.jinja");
   if (path_exists(jinja_file)) return {"model", jinja_file, read_file(jinja_file)};
   const std::string cfg = path_join(model, "tokenizer_config.json");

@@ -7,6 +7,7 @@
 
 #include "catch.h"
 #include "lm_test_util.h"
+#include "skip.h"
 
 using namespace ntm::test;
 
@@ -21,8 +22,7 @@ std::string smollm2_path() {
 TEST_CASE("gguf smollm2: lm-run matches transformers on the real Q4_1 file", "[gguf][lm][e2e][assets]") {
   const std::string model = smollm2_path();
   if (!std::filesystem::exists(model)) {
-    WARN("SKIPPED: " << model << " is missing (run scripts/fetch-smollm2.sh)");
-    return;
+    NTM_SKIP(model << " is missing (run scripts/fetch-smollm2.sh)");
   }
   TempDir tmp;
   auto r =

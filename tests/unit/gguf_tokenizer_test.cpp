@@ -11,6 +11,7 @@
 #include "test_util.h"
 #include "text/gguf_vocab.h"
 #include "text/hf_components.h"
+#include "skip.h"
 
 using ntm::json;
 using ntm::text::GgufVocab;
@@ -164,9 +165,8 @@ namespace {
 void check_gguf_asset(const std::string& name, int32_t bos_added) {
   std::string path = gguf_asset(name);
   if (!have_file(path)) {
-    WARN("skipped: " << path << " is missing; run scripts/fetch-test-assets.sh with NTM_PYTHON set "
+    NTM_SKIP(path << " is missing; run scripts/fetch-test-assets.sh with NTM_PYTHON set "
                      "(it runs scripts/make-gguf-tokenizer-fixtures.py)");
-    return;
   }
   auto tok = ntm::text::load_tokenizer_from_gguf(path);
   json ref = ntm::load_json_file(ntm::test::fixture("tokenizers/" + name + ".json"));
@@ -221,8 +221,7 @@ TEST_CASE("gguf tokenizer: SmolLM2 file matches llama.cpp's ids", "[unit][golden
   json ref = ntm::load_json_file(ntm::test::fixture("tokenizers/smollm2-gguf.json"));
   std::string path = ntm::test::source_path(".assets/models/" + ref["file"].get<std::string>());
   if (!have_file(path)) {
-    WARN("skipped: " << path << " is missing; run scripts/fetch-test-assets.sh");
-    return;
+    NTM_SKIP(path << " is missing; run scripts/fetch-test-assets.sh");
   }
   auto tok = ntm::text::load_tokenizer_from_gguf(path);
   CHECK(tok->bos_id() == 1);
