@@ -14,6 +14,8 @@
 #include <future>
 #include <map>
 #include <numeric>
+#include <optional>
+#include <thread>
 
 #include "ntm/data/bow.h"
 #include "ntm/data/corpus.h"
@@ -191,9 +193,29 @@ class ChunkPreparer {
   const std::map<std::string, int64_t>& label_index_;
 };
 
+// Test hook: NTM_FAULT_LM_BATCH_DELAY_MS=N sleeps N ms after each LM batch, so that a test can
+// signal a real build-labels process in the middle of a chunk. Returns early on a stop request.
+void fault_lm_batch_delay() {
+  static const long ms = [] {
+    const char* e = std::getenv("NTM_FAULT_LM_BATCH_DELAY_MS");
+    return e ? std::strtol(e, nullptr, 10) : 0L;
+  }();
+  for (long t = 0; t < ms && !stop_requested(); t += 5) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
+
+// Most documents without a vocabulary word: BoW models drop them, and the soft labels cover
+// words the corpus hardly uses. Usually a --vocab built from another corpus.
+void warn_if_vocab_fits_badly(const BuildLabelsOptions& o, int64_t empty_bow, int64_t docs) {
+  if (docs == 0 || empty_bow * 2 <= docs) return;
+  spdlog::warn("build-labels: {} of {} documents hold no word of the vocabulary{} (empty BoW; BoW models drop them): "
+               "{}", empty_bow, docs, o.vocab.empty() ? "" : " " + o.vocab,
+               o.vocab.empty() ? "raise --vocab-size" : "build the vocabulary from this corpus (ntm vocab --corpus " + o.corpus + ")");
+}
+
 // Length-sorted token-budget batches; results scattered back to chunk order.
 // layers: indices into the LM's [L+1] hidden states stored as layer_hidden (empty: none).
-labels::Chunk run_lm(const lm::CausalLM& model, const Prepared& p, const at::Tensor& word_ids,
+// Returns nothing when SIGINT/SIGTERM arrives between two LM batches (the chunk is abandoned).
+std::optional<labels::Chunk> run_lm(const lm::CausalLM& model, const Prepared& p, const at::Tensor& word_ids,
                      const std::vector<int64_t>& layers, const BuildLabelsOptions& o) {
   const int64_t n = static_cast<int64_t>(p.ids.size());
   std::vector<int64_t> order(n);
@@ -212,6 +234,7 @@ labels::Chunk run_lm(const lm::CausalLM& model, const Prepared& p, const at::Ten
   fo.argmax = true;                                                                    // next_token
   size_t i = 0;
   while (i < order.size()) {
+    if (stop_requested()) return std::nullopt;
     // The longest sequence comes first, so the padded size of a batch is its first length × count.
     const int64_t longest = static_cast<int64_t>(p.ids[order[i]].size());
     int64_t count = std::max<int64_t>(1, o.batch_tokens / std::max<int64_t>(1, longest));
@@ -226,6 +249,7 @@ labels::Chunk run_lm(const lm::CausalLM& model, const Prepared& p, const at::Ten
     if (S > 0)  // [L+1, b, H] -> [b, S, H]
       layer_hidden.index_copy_(0, idx, r.all_layers_last_hidden.index_select(0, layer_ids).permute({1, 0, 2}));
     i += static_cast<size_t>(count);
+    fault_lm_batch_delay();
   }
   labels::Chunk c;
   c.soft_labels = soft;
@@ -471,7 +495,7 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   // runs the next one; at most one chunk is in flight. Counters and the fault hook move on only
   // once a chunk is committed.
   std::future<void> writing;
-  int64_t pending_docs = 0, pending_tokens = 0;
+  int64_t pending_docs = 0, pending_tokens = 0, empty_bow = 0;
   auto commit_pending = [&] {
     if (!writing.valid()) return;
     writing.get();  // rethrows a failed write (disk full, ...)
@@ -483,23 +507,29 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   while (pos < shard_end) {
     Prepared p = next.get();
     const int64_t n = static_cast<int64_t>(p.ids.size());
+    for (int64_t d = 0; d < n; ++d) empty_bow += p.bow.indptr[d + 1] == p.bow.indptr[d] ? 1 : 0;
     pos += n;
     if (pos < shard_end) launch(pos);
-    labels::Chunk c = run_lm(*model, p, word_ids, meta.layers, o);
+    std::optional<labels::Chunk> c = run_lm(*model, p, word_ids, meta.layers, o);
     commit_pending();
+    // SIGINT/SIGTERM: stop at once (between LM batches), or once the chunk being written is
+    // committed; the store stays resumable and the exit status is 128 + signal.
+    auto stop_now = [&] {
+      commit_pending();
+      if (next.valid()) next.wait();
+      throw_if_stop_requested("build-labels '" + o.out + "' after " + std::to_string(committed + report.num_docs) +
+                              " documents");
+    };
+    if (!c) stop_now();
     report.truncated += p.truncated;
     pending_docs = n;
     pending_tokens = p.tokens;
-    writing = std::async(std::launch::async, [&writer, c = std::move(c)] { writer.append(c); });
-    // SIGINT/SIGTERM (ntm/util/signals.h): stop once this chunk is committed; the store stays resumable.
-    if (stop_requested() && pos < shard_end) {
-      commit_pending();
-      if (next.valid()) next.wait();
-      throw_if_stop_requested("build-labels '" + o.out + "' after " + std::to_string(committed + report.num_docs) + " documents");
-    }
+    writing = std::async(std::launch::async, [&writer, c = std::move(*c)] { writer.append(c); });
+    if (stop_requested()) stop_now();
   }
   commit_pending();
   writer.finish();
+  warn_if_vocab_fits_badly(o, empty_bow, pos - start);
   if (report.truncated) spdlog::info("build-labels: --max-tokens shortened {} documents", report.truncated);
   report.seconds = seconds_since(t0);
   spdlog::info("build-labels: wrote {} documents ({} prompt tokens) to {} in {:.1f} s", report.num_docs, report.tokens,

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <csignal>
 #include <filesystem>
 #include <set>
 
@@ -16,6 +17,7 @@
 #include "ntm/util/device.h"
 #include "ntm/util/fs.h"
 #include "ntm/util/hash.h"
+#include "ntm/util/signals.h"
 #include "ntm/version.h"
 #include "run_outputs.h"
 
@@ -128,12 +130,15 @@ void check_model_fits(const TrainOptions& o, int64_t V, int64_t H, const st::Fil
   for (const auto& t : f.tensors()) stored += t.numel();
   auto fits = [&](int64_t a, int64_t b) { return a <= stored && b <= stored && a * b <= stored; };
   bool ok = fits(o.num_topics, 1) && fits(V, 1) && fits(H, 1);
-  if (o.model != "lda") {
+  const bool fastopic = o.model == "fastopic" || o.model == "dsl-fastopic";
+  if (o.model == "lda") {
+    ok = ok && fits(o.num_topics, V);
+  } else if (fastopic) {  // no encoder layers (hidden_sizes unused): [V, H] word and [K, H] topic embeddings
+    ok = ok && fits(V, H) && fits(o.num_topics, H);
+  } else {
     int64_t prev = 1;
     for (auto h : o.hidden_sizes) ok = ok && fits(prev, h), prev = h;
     ok = ok && fits(prev, o.num_topics);
-  } else {
-    ok = ok && fits(o.num_topics, V);
   }
   if (!ok)
     input_error(f.path(), ": holds ", stored, " values, too few for the model its meta.json describes (num_topics ",
@@ -145,11 +150,28 @@ uint64_t noise_seed(int64_t seed) { return static_cast<uint64_t>(seed) ^ 0x5DEEC
 
 // A seed finished with the requested number of epochs. One finished with fewer continues from its
 // checkpoint (`--epochs 200 --resume` after a 100-epoch run); more is refused by the checkpoint.
+// epochs < 0: a model without epochs (LDA), finished or not.
 bool seed_complete(const std::string& dir, int64_t epochs) {
   const std::string m = path_join(dir, "meta.json");
   if (!path_exists(m)) return false;
   json j = load_json_file(m);
-  return json_get_or<bool>(j, "complete", false, m) && json_get_or<int64_t>(j, "epochs", -1, m) == epochs;
+  return json_get_or<bool>(j, "complete", false, m) &&
+         (epochs < 0 || json_get_or<int64_t>(j, "epochs", -1, m) == epochs);
+}
+
+// Gibbs sampling keeps no checkpoint: a stop loses the seed in progress (it starts over on
+// --resume) while finished seeds are kept and skipped.
+void fit_or_explain_stop(TopicModel& model, const TrainData& data, const TrainOptions& opts, at::Generator& noise,
+                         int64_t seed) {
+  try {
+    model.fit(data, opts, noise);
+  } catch (const Interrupted& e) {
+    const int sig = e.signal();
+    throw Interrupted(sig, std::string("train: stopped by ") + (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal") +
+                               " in seed " + std::to_string(seed) + " " + e.what() +
+                               "; " + opts.model + " keeps no checkpoint, so this seed starts over on --resume; "
+                               "finished seeds are kept: rerun the same command with --resume to skip them");
+  }
 }
 
 }  // namespace
@@ -180,11 +202,12 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
 
   prepare_output_dir(opts.out);
   RunInfo info{opts, meta, data, device, identity, word_embeddings};
+  const bool gradient_trained = entry.make(opts, shape)->gradient_trained();
   write_run_set_meta(info, /*complete=*/false);
   for (int64_t seed : opts.seeds) {
     const std::string dir = path_join(opts.out, "seed-" + std::to_string(seed));
     make_dirs(dir);
-    if (resume && seed_complete(dir, opts.epochs)) {
+    if (resume && seed_complete(dir, gradient_trained ? opts.epochs : -1)) {
       spdlog::info("seed {}: already complete in {}, skipped", seed, dir);
       continue;
     }
@@ -202,7 +225,7 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
     if (model->gradient_trained()) {
       outcome = train_seed(*model, data, opts, run, noise);
     } else {
-      model->fit(data, opts, noise);
+      fit_or_explain_stop(*model, data, opts, noise, seed);
       outcome.metrics = model->fit_metrics();
       outcome.final_loss = model->fit_loss();
       std::string text;
