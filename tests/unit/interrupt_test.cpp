@@ -34,13 +34,17 @@ void write_corpus(const std::string& path, int n) {
 TEST_CASE("build-labels stops on SIGINT in the middle of its only chunk, exits 130 and resumes", "[e2e][reliability]") {
   TempDir dir;
   write_corpus(dir / "c.tsv", 24);
-  // One chunk of 24 documents, one document per LM batch, 150 ms per batch (test hook): the
-  // uninterrupted chunk takes 3.6 s; SIGINT comes after about 1 s.
+  // One chunk of 24 documents, one document per LM batch, 300 ms per batch (test hook): the
+  // uninterrupted chunk takes 7 s; SIGINT comes once the LM has started (the log line naming the
+  // rows is written just before), about 0.5 s in.
   const std::string common = "build-labels --corpus " + q(dir / "c.tsv") + " --model " + q(source_path("data/tiny-lm")) +
                              " --vocab-size 8 --chunk-size 64 --batch-tokens 1";
   const std::string out = dir / "stopped";
-  auto stopped = ntm::test::run_command("NTM_FAULT_LM_BATCH_DELAY_MS=150 " + q(NTM_BINARY) + " " + common + " --out " +
-                                        q(out) + " & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo \"exit=$?\"");
+  const std::string log = dir / "log.txt";
+  auto stopped = ntm::test::run_command(
+      "NTM_FAULT_LM_BATCH_DELAY_MS=300 " + q(NTM_BINARY) + " " + common + " --out " + q(out) + " >" + q(log) +
+      " 2>&1 & pid=$!; for i in $(seq 2000); do grep -q 'documents (rows' " + q(log) +
+      " && break; sleep 0.01; done; sleep 0.5; kill -INT $pid; wait $pid; echo \"exit=$?\"; cat " + q(log));
   INFO(stopped.output);
   CHECK(stopped.output.find("exit=130") != std::string::npos);
   CHECK(stopped.output.find("stopped by SIGINT") != std::string::npos);
