@@ -42,6 +42,20 @@ json OptionBinder::resolve(const json& defaults, const json& current) const {
   return resolved;
 }
 
+void OptionBinder::show_defaults(const json& values) {
+  for (const auto& [key, opt] : keys_) {
+    if (!values.contains(key)) continue;
+    const json& v = values.at(key);
+    std::string text;
+    if (v.is_array()) {  // as typed on the command line: 0,1,2
+      for (const auto& e : v) text += (text.empty() ? "" : ",") + (e.is_string() ? e.get<std::string>() : e.dump());
+    } else {
+      text = v.is_string() ? v.get<std::string>() : v.dump();
+    }
+    opt->default_str(text);
+  }
+}
+
 int not_implemented(const std::string& name) {
   usage_error("ntm ", name, " is not implemented yet in this version of ntm");
 }

@@ -46,6 +46,9 @@ class OptionBinder {
   // An extra layer between the struct defaults and the --config files, computed from a first
   // resolution (e.g. the chosen model's own defaults); it never overrides files or flags.
   void set_defaults_layer(std::function<json(const json& resolved)> layer) { layer_ = std::move(layer); }
+  // Shows `values` (e.g. the default model's own defaults, which the layer applies) as the
+  // defaults in --help instead of the struct's, so help never shows a default that does not apply.
+  void show_defaults(const json& values);
 
   static std::string dashed(std::string key);
 

@@ -19,7 +19,9 @@ void setup_train(CLI::App& sub, CommandContext& ctx) {
   auto force = std::make_shared<bool>(false);
   auto list = std::make_shared<bool>(false);
   auto& o = *opts;
-  binder->add("model", o.model, "model to train (--list-models shows them)");
+  binder->add("model", o.model,
+              "model to train (--list-models shows them); the defaults shown are this model's, each model has "
+              "its own (configs/<model>.json; see them with --model M --dump-config)");
   binder->add("labels", o.labels, "label store directory (ntm build-labels --out)");
   binder->add("out", o.out, "run directory; one seed-S/ folder per seed");
   binder->add("num_topics", o.num_topics, "number of topics K");
@@ -60,6 +62,7 @@ void setup_train(CLI::App& sub, CommandContext& ctx) {
               "lda: auto (dense up to 256 topics on AVX2 CPUs, else sparse) | dense (all topics, vectorised) | sparse (SparseLDA)");
   // `--model X` alone trains with X's paper defaults (configs/X.json, built in).
   binder->set_defaults_layer([](const json& r) { return topic::model_defaults(r.value("model", std::string())); });
+  binder->show_defaults(topic::model_defaults(o.model));  // --help: the default model's values, not the struct's
   sub.add_flag("--resume", *resume, "continue a killed run from its checkpoints; finished seeds are skipped");
   sub.add_flag("--force", *force, "retrain every seed of an existing run in --out (replaces it)");
   sub.add_flag("--list-models", *list, "print the model registry and exit");

@@ -109,7 +109,9 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", global.log_level, "trace|debug|info|warn|error|off (default: $NTM_LOG_LEVEL or info)");
   app.add_option("--log-file", global.log_file, "also write logs to this file");
   app.add_option("--threads", global.threads, "CPU threads for tensor math (0 = all cores)")->capture_default_str();
-  app.add_option("--seed", global.seed, "random seed")->capture_default_str();
+  app.add_option("--seed", global.seed,
+                 "seed of infer's theta sampling and other one-off draws (train uses --seeds, one run per seed)")
+      ->capture_default_str();
   bool allow_external_symlinks = false;
   app.add_flag("--allow-external-symlinks", allow_external_symlinks,
                "follow symlinks in a model folder that point outside it (also NTM_ALLOW_EXTERNAL_SYMLINKS=1)");

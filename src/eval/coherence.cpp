@@ -114,19 +114,28 @@ std::vector<CoherenceResult> compute_coherence(const ReferenceIndex& index,
   // Local ids: the words of these topics only (an index may track more words).
   std::vector<int32_t> local_id(index.words.size(), -1);
   int32_t M = 0;
+  // A topic word absent from the reference: gensim's CoherenceModel drops it from the topic (its
+  // dictionary does not know it) and scores the rest; exact and palmetto keep it with count 0.
+  const bool drop_missing = settings.flavour == "gensim";
   std::vector<std::vector<int32_t>> topic_ids;
+  std::vector<std::vector<std::string>> missing_per_topic;
   std::vector<std::string> missing;
   for (const auto& t : topics) {
     std::vector<int32_t> ids;
+    std::vector<std::string> absent;
     for (size_t r = 0; r < t.size() && static_cast<int>(r) < settings.top_n; ++r) {
       auto it = index_id.find(t[r]);
       NTM_CHECK(it != index_id.end(), "reference index does not track topic word ", t[r]);
+      const bool found = index.word_count[it->second] > 0;
+      if (!found) absent.push_back(t[r]);
+      if (!found && drop_missing) continue;
       int32_t& l = local_id[it->second];
       if (l < 0) l = M++;
       ids.push_back(l);
-      if (index.word_count[it->second] == 0) missing.push_back(t[r]);
     }
+    missing.insert(missing.end(), absent.begin(), absent.end());
     topic_ids.push_back(std::move(ids));
+    missing_per_topic.push_back(std::move(absent));
   }
   std::sort(missing.begin(), missing.end());
   missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
@@ -151,6 +160,7 @@ std::vector<CoherenceResult> compute_coherence(const ReferenceIndex& index,
     r.window = window;
     r.num_windows = c.num_windows;
     r.missing_words = missing;
+    r.missing_per_topic = missing_per_topic;
     for (const auto& ids : topic_ids) {
       double v = topic_score(m, ids, p, gamma);
       if (palmetto) v = std::round(v * 1e5) / 1e5;

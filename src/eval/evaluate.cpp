@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iomanip>
@@ -74,6 +75,22 @@ std::vector<int64_t> argmax_topics(const at::Tensor& theta) {
   return std::vector<int64_t>(a.data_ptr<int64_t>(), a.data_ptr<int64_t>() + a.numel());
 }
 
+// Topic words that never occur in the reference corpus: metrics.json lists them (all, and per
+// topic), and one warning gives the count and what the flavour did with them.
+void report_missing_words(const CoherenceResult& r, const CoherenceSettings& cs, const std::string& seed, json& js) {
+  size_t words = 0, topics = 0;
+  for (const auto& t : r.missing_per_topic) {
+    words += t.size();
+    topics += t.empty() ? 0 : 1;
+  }
+  js["missing_words"] = r.missing_words;
+  js["missing_words_per_topic"] = r.missing_per_topic;
+  spdlog::warn("{}: {} topic word(s) in {} topic(s) do not occur in the reference corpus ({}{}); {}", seed, words,
+               topics, r.missing_words.front(), r.missing_words.size() > 1 ? ", ..." : "",
+               cs.flavour == "gensim" ? "dropped from their topics, as gensim does"
+                                      : "counted with 0 occurrences (their pairs score 0)");
+}
+
 }  // namespace
 
 void EvalOptions::validate() const {
@@ -120,17 +137,6 @@ json run_eval(const EvalOptions& opt, const std::string& device_spec, bool force
     if (!opt.labels_file.empty()) attach_labels_file(opt.labels_file, s);
     else if (!opt.corpus.empty()) attach_corpus_labels(opt.corpus, opt, s);
   }
-  // LLM rating of every seed's topics (all in one batched LM pass), before any output is written.
-  LlmRatingResult rating;
-  if (!opt.llm_rating.empty()) {
-    std::vector<std::vector<std::vector<std::string>>> topics;
-    for (const auto& s : in.seeds) topics.push_back(s.topics);
-    rating = rate_topics(topics, {opt.llm_rating, opt.chat_format, opt.rating_dtype, opt.rating_batch_tokens, opt.top_n},
-                         device);
-  }
-  const OutputLock lock = claim_output_dir(opt.out, kEvalFormat, force,
-                                           "pass --force to replace it, or choose another --out directory");
-
   // Coherence reference: --reference-corpus, else --corpus, else the run's training corpus.
   std::string ref_path = opt.reference_corpus;
   if (ref_path.empty()) ref_path = opt.corpus;
@@ -142,6 +148,18 @@ json run_eval(const EvalOptions& opt, const std::string& device_spec, bool force
     spdlog::warn("no reference corpus (--reference-corpus / --corpus): coherence skipped");
     coherence.clear();
   }
+  ensure_top_n(in, opt.top_n);
+  // LLM rating of every seed's topics (all in one batched LM pass), before any output is written.
+  LlmRatingResult rating;
+  if (!opt.llm_rating.empty()) {
+    std::vector<std::vector<std::vector<std::string>>> topics;
+    for (const auto& s : in.seeds) topics.push_back(s.topics);
+    rating = rate_topics(topics, {opt.llm_rating, opt.chat_format, opt.rating_dtype, opt.rating_batch_tokens, opt.top_n},
+                         device);
+  }
+  const OutputLock lock = claim_output_dir(opt.out, kEvalFormat, force,
+                                           "pass --force to replace it, or choose another --out directory");
+
   CoherenceSettings cs;
   cs.flavour = opt.coherence_flavour;
   cs.window_cv = opt.window_cv;
@@ -177,7 +195,9 @@ json run_eval(const EvalOptions& opt, const std::string& device_spec, bool force
       for (int64_t a : assign) ++sizes[a];
       js["num_documents"] = s.theta.size(0);
       js["topic_sizes"] = sizes;
-      const bool has_labels = !s.labels.empty();
+      // Label-based metrics need at least one labelled document (-1 = none); without any they are
+      // left out of metrics.json rather than scored 0.
+      const bool has_labels = std::any_of(s.labels.begin(), s.labels.end(), [](int64_t l) { return l >= 0; });
       if (has_labels && sel.clustering) {
         auto c = clustering_scores(assign, s.labels);
         put(m, "purity", c.purity);
@@ -195,18 +215,20 @@ json run_eval(const EvalOptions& opt, const std::string& device_spec, bool force
         for (size_t i = 0; i < r.ks.size(); ++i) put(m, "precision@" + std::to_string(r.ks[i]), r.precision[i]);
       }
       if (!has_labels && (sel.clustering || sel.retrieval))
-        spdlog::warn("{}: no gold labels (theta has no \"labels\"; pass --corpus or --labels-file): clustering and retrieval skipped", s.name);
+        spdlog::warn("{}: no labelled documents (theta has no gold labels; pass --corpus data.tsv or --labels-file): "
+                     "purity, NMI, ARI and precision@k are left out", s.name);
     } else if (sel.clustering || sel.retrieval) {
       spdlog::warn("{}: no theta: clustering and retrieval skipped", s.name);
     }
     if (!coherence.empty()) {
       json per_topic = json::object();
-      for (const auto& r : compute_coherence(index, s.topics, coherence, cs)) {
+      const auto results = compute_coherence(index, s.topics, coherence, cs);
+      for (const auto& r : results) {
         put(m, r.measure, r.mean);
         per_topic[r.measure] = r.per_topic;
-        if (!r.missing_words.empty()) js["missing_words"] = r.missing_words;
       }
       js["coherence_per_topic"] = per_topic;
+      if (!results.empty() && !results.front().missing_words.empty()) report_missing_words(results.front(), cs, s.name, js);
     }
     if (!rating.seeds.empty()) {
       const auto& rs = rating.seeds[size_t(&s - in.seeds.data())];

@@ -47,11 +47,14 @@ std::vector<std::vector<std::string>> topics_from_json(const json& j, const std:
 }
 
 // Reads the label of every corpus row with ntm's CorpusReader (row numbering = doc_index);
-// returns names per row ("" = none).
-std::vector<std::string> read_corpus_labels(const std::string& path, const CorpusOptions& co) {
+// returns names per row ("" = none), or nothing for a corpus without labels (plain text).
+std::optional<std::vector<std::string>> read_corpus_labels(const std::string& path, const CorpusOptions& co) {
   auto reader = CorpusReader::open(path, co);
-  if (!reader->has_labels())
-    input_error("--corpus ", path, ": no '", co.label_column, "' labels (set --label-column)");
+  if (!reader->has_labels()) {
+    // A plain-text corpus has no label column: it still serves as the coherence reference.
+    spdlog::warn("--corpus {}: no gold labels (plain text); purity, NMI, ARI and precision@k are left out", path);
+    return std::nullopt;
+  }
   std::vector<std::string> values;
   Document doc;
   while (reader->next(doc)) values.push_back(doc.has_label ? doc.label : std::string());
@@ -157,6 +160,13 @@ static void check_shapes(const SeedInput& s, const std::string& where) {
     input_error(where, ": beta has ", s.beta.size(0), " rows but the topics file has ", K, " topics");
 }
 
+// meta.json "labels": {"dir", "vocab_hash", ...} as ntm train writes it (absent: left empty).
+static void read_labels_identity(const json& meta, const std::string& meta_path, EvalInputs& in) {
+  if (!meta.contains("labels") || !meta["labels"].is_object()) return;
+  in.labels_dir = json_get_or<std::string>(meta["labels"], "dir", "", meta_path + ": labels");
+  in.vocab_hash = json_get_or<std::string>(meta["labels"], "vocab_hash", "", meta_path + ": labels");
+}
+
 EvalInputs load_run_dir(const std::string& run_dir) {
   const std::string meta_path = path_join(run_dir, "meta.json");
   if (!path_exists(meta_path)) input_error("--run ", run_dir, ": no meta.json (not a directory written by ntm train)");
@@ -170,6 +180,7 @@ EvalInputs load_run_dir(const std::string& run_dir) {
     in.source = run_dir;
     in.model = json_get_or<std::string>(meta, "model", "", meta_path);
     if (meta.contains("labels") && meta["labels"].is_object()) in.trained = meta["labels"];
+    read_labels_identity(meta, meta_path, in);
     SeedInput seed;
     seed.seed = meta.contains("seed") ? seed_number(meta["seed"], meta_path, run_dir, false) : 0;
     seed.name = "seed-" + std::to_string(seed.seed);
@@ -189,6 +200,7 @@ EvalInputs load_run_dir(const std::string& run_dir) {
   in.model = json_get_or<std::string>(meta, "model", "", meta_path);
   if (meta.contains("labels") && meta["labels"].is_object()) in.trained = meta["labels"];
   if (meta.contains("corpus") && meta["corpus"].is_string()) in.corpus = meta["corpus"].get<std::string>();
+  read_labels_identity(meta, meta_path, in);
   std::vector<int64_t> seeds;
   if (meta.contains("seeds") && meta["seeds"].is_array()) {
     for (const auto& s : meta["seeds"]) seeds.push_back(seed_number(s, meta_path, run_dir, true));
@@ -240,7 +252,12 @@ void attach_labels_file(const std::string& path, SeedInput& seed) {
 }
 
 void attach_corpus_labels(const std::string& path, const CorpusOptions& options, SeedInput& seed) {
-  set_labels_from_names(read_corpus_labels(path, options), "--corpus " + path, seed);
+  const auto names = read_corpus_labels(path, options);
+  if (!names) {
+    seed.labels.clear();  // theta's "labels" of a plain-text corpus are all -1 as well
+    return;
+  }
+  set_labels_from_names(*names, "--corpus " + path, seed);
 }
 
 }  // namespace ntm::eval

@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <map>
@@ -330,6 +331,10 @@ std::string render_report(const json& doc, const EvalInputs& in) {
       o << (sizes.empty() && coh_key.empty() ? "" : " · ") << "LLM rating " << r["rating"][k].get<int>() << " (expected "
         << num(r["expected"][k].get<double>(), 2) << ", p(1..3) " << num(r["mass"][k].get<double>(), 2) << ")";
     }
+    if (js.contains("missing_words_per_topic") && !js["missing_words_per_topic"][k].empty()) {
+      o << " · not in the reference corpus:";
+      for (const auto& w : js["missing_words_per_topic"][k]) o << " " << esc(w.get<std::string>());
+    }
     o << "</div>" << topic_chart(k, words, weights, dist.defined()) << "</div>";
   }
   o << "</div>\n";
@@ -340,7 +345,7 @@ std::string render_report(const json& doc, const EvalInputs& in) {
          "circle area ∝ topic size</div>"
       << map_chart(classical_mds(js_distances(dist)), s.topics, sizes);
   }
-  if (s.theta.defined() && !s.labels.empty()) {
+  if (s.theta.defined() && std::any_of(s.labels.begin(), s.labels.end(), [](int64_t l) { return l >= 0; })) {
     auto a = s.theta.argmax(1).to(torch::kInt64).contiguous();
     std::vector<int64_t> assign(a.data_ptr<int64_t>(), a.data_ptr<int64_t>() + a.numel());
     o << "<h2>Topics × gold labels</h2><div class=\"note\">share of each topic's documents (row) in each class "

@@ -14,6 +14,8 @@
 #include <future>
 #include <map>
 #include <numeric>
+#include <optional>
+#include <thread>
 
 #include "ntm/data/bow.h"
 #include "ntm/data/corpus.h"
@@ -225,9 +227,29 @@ class ChunkPreparer {
   const int64_t lm_vocab_;
 };
 
+// Test hook: NTM_FAULT_LM_BATCH_DELAY_MS=N sleeps N ms after each LM batch, so that a test can
+// signal a real build-labels process in the middle of a chunk. Returns early on a stop request.
+void fault_lm_batch_delay() {
+  static const long ms = [] {
+    const char* e = std::getenv("NTM_FAULT_LM_BATCH_DELAY_MS");
+    return e ? std::strtol(e, nullptr, 10) : 0L;
+  }();
+  for (long t = 0; t < ms && !stop_requested(); t += 5) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
+
+// Most documents without a vocabulary word: BoW models drop them, and the soft labels cover
+// words the corpus hardly uses. Usually a --vocab built from another corpus.
+void warn_if_vocab_fits_badly(const BuildLabelsOptions& o, int64_t empty_bow, int64_t docs) {
+  if (docs == 0 || empty_bow * 2 <= docs) return;
+  spdlog::warn("build-labels: {} of {} documents hold no word of the vocabulary{} (empty BoW; BoW models drop them): "
+               "{}", empty_bow, docs, o.vocab.empty() ? "" : " " + o.vocab,
+               o.vocab.empty() ? "raise --vocab-size" : "build the vocabulary from this corpus (ntm vocab --corpus " + o.corpus + ")");
+}
+
 // The chunk through the LM's batcher (CausalLM::run: length-sorted token-budget batches, results
 // in chunk order). layers: indices into the LM's [L+1] hidden states stored as layer_hidden.
-labels::Chunk run_lm(const lm::CausalLM& model, const Prepared& p, const at::Tensor& word_ids,
+// Returns nothing when SIGINT/SIGTERM arrives between two LM batches (the chunk is abandoned).
+std::optional<labels::Chunk> run_lm(const lm::CausalLM& model, const Prepared& p, const at::Tensor& word_ids,
                      const std::vector<int64_t>& layers, const BuildLabelsOptions& o) {
   const int64_t n = static_cast<int64_t>(p.ids.size());
   const int64_t V = word_ids.size(0);
@@ -237,7 +259,13 @@ labels::Chunk run_lm(const lm::CausalLM& model, const Prepared& p, const at::Ten
   fo.layers = layers;
   fo.token_ids.assign(word_ids.data_ptr<int64_t>(), word_ids.data_ptr<int64_t>() + V);  // soft labels only
   fo.argmax = true;                                                                    // next_token
+  if (stop_requested()) return std::nullopt;
+  fo.after_batch = [] {  // between two LM batches: the test hook's delay, then a stop request ends the chunk
+    fault_lm_batch_delay();
+    return !stop_requested();
+  };
   lm::ForwardResult r = model.run(p.ids, fo, o.batch_tokens);
+  if (r.stopped) return std::nullopt;
   at::Tensor soft = r.last_logits;   // [n, V]
   at::Tensor hidden = r.last_hidden;  // [n, H]
   at::Tensor next = r.argmax;        // [n]
@@ -525,7 +553,7 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   // runs the next one; at most one chunk is in flight. Counters and the fault hook move on only
   // once a chunk is committed.
   std::future<void> writing;
-  int64_t pending_docs = 0, pending_tokens = 0;
+  int64_t pending_docs = 0, pending_tokens = 0, empty_bow = 0;
   auto commit_pending = [&] {
     if (!writing.valid()) return;
     writing.get();  // rethrows a failed write (disk full, ...)
@@ -537,25 +565,31 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   while (pos < shard_end) {
     Prepared p = next.get();
     const int64_t n = static_cast<int64_t>(p.ids.size());
+    for (int64_t d = 0; d < n; ++d) empty_bow += p.bow.indptr[d + 1] == p.bow.indptr[d] ? 1 : 0;
     pos += n;
     if (pos < shard_end) launch(pos);
-    labels::Chunk c = run_lm(*model, p, word_ids, meta.layers, o);
+    std::optional<labels::Chunk> c = run_lm(*model, p, word_ids, meta.layers, o);
     commit_pending();
+    // SIGINT/SIGTERM: stop at once (between LM batches), or once the chunk being written is
+    // committed; the store stays resumable and the exit status is 128 + signal.
+    auto stop_now = [&] {
+      commit_pending();
+      if (next.valid()) next.wait();
+      throw_if_stop_requested("build-labels '" + o.out + "' after " + std::to_string(committed + report.num_docs) +
+                              " documents");
+    };
+    if (!c) stop_now();
     report.truncated += p.truncated;
     truncated_total += p.truncated;
     if (p.truncated > 0) writer.set_extra("truncated_docs", truncated_total);  // saved with the next chunk
     pending_docs = n;
     pending_tokens = p.tokens;
-    writing = std::async(std::launch::async, [&writer, c = std::move(c)] { writer.append(c); });
-    // SIGINT/SIGTERM (ntm/util/signals.h): stop once this chunk is committed; the store stays resumable.
-    if (stop_requested() && pos < shard_end) {
-      commit_pending();
-      if (next.valid()) next.wait();
-      throw_if_stop_requested("build-labels '" + o.out + "' after " + std::to_string(committed + report.num_docs) + " documents");
-    }
+    writing = std::async(std::launch::async, [&writer, c = std::move(*c)] { writer.append(c); });
+    if (stop_requested()) stop_now();
   }
   commit_pending();
   writer.finish();
+  warn_if_vocab_fits_badly(o, empty_bow, pos - start);
   if (report.truncated)
     spdlog::warn("build-labels: {} document(s) made prompts longer than {}: their document text was cut (the "
                  "instruction and \"Topic:\" kept); the count is in {}/meta.json extra.truncated_docs",

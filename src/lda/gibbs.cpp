@@ -1,6 +1,8 @@
 #include "ntm/lda/gibbs.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <thread>
 
@@ -16,6 +18,16 @@ struct Block {
   int64_t doc_begin, doc_end;  // documents [begin, end)
   int64_t tok_begin, tok_end;  // tokens [begin, end)
 };
+
+// Test hook: NTM_FAULT_SWEEP_DELAY_MS=N sleeps N ms before each sweep, so that a test can signal
+// a real LDA training in the middle of a seed. Returns early on a stop request.
+void fault_sweep_delay() {
+  static const long ms = [] {
+    const char* e = std::getenv("NTM_FAULT_SWEEP_DELAY_MS");
+    return e ? std::strtol(e, nullptr, 10) : 0L;
+  }();
+  for (long t = 0; t < ms && !stop_requested(); t += 5) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
 
 }  // namespace
 
@@ -104,7 +116,10 @@ GibbsResult train_gibbs(const SparseCorpus& c, const GibbsOptions& o, const Swee
   std::vector<WordTopicCounts> local_wk(threads);
   std::vector<std::vector<int32_t>> local_k(threads);
   for (int sweep = 1; sweep <= o.iterations; ++sweep) {
-    throw_if_stop_requested("train (lda, Gibbs sweep " + std::to_string(sweep) + ")");
+    fault_sweep_delay();
+    // The caller (train) names the seed and what --resume will do; no checkpoint is kept here.
+    if (stop_requested())
+      throw Interrupted(stop_signal(), "at Gibbs sweep " + std::to_string(sweep) + " of " + std::to_string(o.iterations));
     auto work = [&](int t) {
       const Block& b = blocks[t];
       WordTopicCounts& wk = local_wk[t];

@@ -75,6 +75,10 @@ ForwardResult CausalLM::run(const std::vector<std::vector<int64_t>>& seqs, const
     if (r.argmax.defined()) out.argmax.index_copy_(0, idx, r.argmax);
     if (r.all_layers_last_hidden.defined()) out.all_layers_last_hidden.index_copy_(1, idx, r.all_layers_last_hidden);
     start = end;
+    if (opts.after_batch && !opts.after_batch()) {
+      out.stopped = true;
+      return out;
+    }
     auto now = std::chrono::steady_clock::now();
     if (std::chrono::duration<double>(now - last_log).count() > 10.0 || start == order.size()) {
       double secs = std::chrono::duration<double>(now - t0).count();

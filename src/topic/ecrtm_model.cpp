@@ -57,6 +57,8 @@ torch::Tensor EcrtmNetImpl::beta() { return torch::softmax(-cost() / cfg.beta_te
 EcrtmModel::EcrtmModel(std::string name, const EcrtmConfig& cfg, const ModelShape& shape, double loss_weight)
     : name_(std::move(name)), net_(EcrtmNet(cfg, shape)), loss_weight_(loss_weight) {}
 
+void EcrtmModel::batch_norm_running_stats(bool on) { topic::batch_norm_running_stats(*net_, on); }
+
 at::Tensor EcrtmModel::loss(const Batch& batch, at::Generator& gen) {
   auto& n = *net_;
   auto [mu, logvar] = n.encode(input_of(batch), gen);                                    // [B, K]

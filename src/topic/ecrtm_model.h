@@ -54,6 +54,7 @@ class EcrtmModel : public TopicModel {
   int64_t num_topics() const override { return net_->cfg.num_topics; }
   void to(c10::Device device) override { net_->to(device); }
   void set_training(bool on) override { net_->train(on); }
+  void batch_norm_running_stats(bool on) override;
   at::Tensor loss(const Batch& batch, at::Generator& gen) override;
   bool loss_is_batch_mean() const override { return true; }
   at::Tensor theta(const Batch& batch, ThetaMode mode, at::Generator& gen) override;

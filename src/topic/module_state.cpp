@@ -20,6 +20,11 @@ NamedTensors module_state(const torch::nn::Module& module) {
   return out;
 }
 
+void batch_norm_running_stats(torch::nn::Module& module, bool on) {
+  for (const auto& m : module.modules(/*include_self=*/false))
+    if (auto* bn = dynamic_cast<torch::nn::BatchNorm1dImpl*>(m.get())) bn->train(!on && module.is_training());
+}
+
 void load_module_state(torch::nn::Module& module, const NamedTensors& state, const std::string& where,
                        const std::string& model) {
   std::map<std::string, at::Tensor> given(state.begin(), state.end());

@@ -17,6 +17,9 @@ NamedTensors trainable_parameters(const torch::nn::Module& module);
 NamedTensors module_state(const torch::nn::Module& module);
 // Copies `state` into the module's state; input_error naming `where` and the tensor when one is
 // missing or has another shape. `model` names the model in the message.
+// Puts every BatchNorm layer of `module` in eval mode (on = true: running statistics) or back in
+// the module's own training mode.
+void batch_norm_running_stats(torch::nn::Module& module, bool on);
 void load_module_state(torch::nn::Module& module, const NamedTensors& state, const std::string& where,
                        const std::string& model);
 

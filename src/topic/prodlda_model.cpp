@@ -24,6 +24,7 @@ ProdLdaModel::ProdLdaModel(std::string name, const ProdLdaConfig& cfg, double lo
 
 void ProdLdaModel::to(c10::Device device) { net_->to(device); }
 void ProdLdaModel::set_training(bool on) { net_->train(on); }
+void ProdLdaModel::batch_norm_running_stats(bool on) { topic::batch_norm_running_stats(*net_, on); }
 
 at::Tensor ProdLdaModel::loss(const Batch& batch, at::Generator& gen) {
   auto out = net_->forward(batch.x, batch.bow, gen, batch.eps);

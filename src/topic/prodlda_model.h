@@ -18,6 +18,7 @@ class ProdLdaModel : public TopicModel {
   int64_t num_topics() const override { return net_->config().num_topics; }
   void to(c10::Device device) override;
   void set_training(bool on) override;
+  void batch_norm_running_stats(bool on) override;
   at::Tensor loss(const Batch& batch, at::Generator& gen) override;
   at::Tensor theta(const Batch& batch, ThetaMode mode, at::Generator& gen) override;
   at::Tensor topic_word() override;

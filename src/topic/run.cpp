@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <csignal>
 #include <filesystem>
 #include <set>
 
@@ -18,6 +19,7 @@
 #include "ntm/util/hash.h"
 #include "ntm/util/artifact.h"
 #include "ntm/util/output.h"
+#include "ntm/util/signals.h"
 #include "ntm/version.h"
 #include "run_outputs.h"
 
@@ -131,12 +133,15 @@ void check_model_fits(const TrainOptions& o, int64_t V, int64_t H, const st::Fil
   for (const auto& t : f.tensors()) stored += t.numel();
   auto fits = [&](int64_t a, int64_t b) { return a <= stored && b <= stored && a * b <= stored; };
   bool ok = fits(o.num_topics, 1) && fits(V, 1) && fits(H, 1);
-  if (o.model != "lda") {
+  const bool fastopic = o.model == "fastopic" || o.model == "dsl-fastopic";
+  if (o.model == "lda") {
+    ok = ok && fits(o.num_topics, V);
+  } else if (fastopic) {  // no encoder layers (hidden_sizes unused): [V, H] word and [K, H] topic embeddings
+    ok = ok && fits(V, H) && fits(o.num_topics, H);
+  } else {
     int64_t prev = 1;
     for (auto h : o.hidden_sizes) ok = ok && fits(prev, h), prev = h;
     ok = ok && fits(prev, o.num_topics);
-  } else {
-    ok = ok && fits(o.num_topics, V);
   }
   if (!ok)
     input_error(f.path(), ": holds ", stored, " values, too few for the model its meta.json describes (num_topics ",
@@ -205,6 +210,21 @@ void check_infer_store(const json& trained, const json& now, const ModelInputs& 
                     describe_difference(trained, now, "hidden_dtype", "the run's store"), o.allow_mismatch);
 }
 
+// Gibbs sampling keeps no checkpoint: a stop loses the seed in progress (it starts over on
+// --resume) while finished seeds are kept and skipped.
+void fit_or_explain_stop(TopicModel& model, const TrainData& data, const TrainOptions& opts, at::Generator& noise,
+                         int64_t seed) {
+  try {
+    model.fit(data, opts, noise);
+  } catch (const Interrupted& e) {
+    const int sig = e.signal();
+    throw Interrupted(sig, std::string("train: stopped by ") + (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal") +
+                               " in seed " + std::to_string(seed) + " " + e.what() +
+                               "; " + opts.model + " keeps no checkpoint, so this seed starts over on --resume; "
+                               "finished seeds are kept: rerun the same command with --resume to skip them");
+  }
+}
+
 }  // namespace
 
 int run_train(const TrainOptions& opts, const std::string& device_spec, bool resume, bool force) {
@@ -241,13 +261,12 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
       check_resumable(path_join(path_join(opts.out, "seed-" + std::to_string(seed)), "meta.json"), now);
   }
   RunInfo info{opts, meta, data, device, identity, word_embeddings};
+  const bool gradient_trained = entry.make(opts, shape)->gradient_trained();
   write_run_set_meta(info, /*complete=*/false);
   for (int64_t seed : opts.seeds) {
     const std::string dir = path_join(opts.out, "seed-" + std::to_string(seed));
     make_dirs(dir);
-    torch::manual_seed(static_cast<uint64_t>(seed));  // parameter initialisation
-    auto model = entry.make(opts, shape);
-    if (resume && seed_complete(dir, opts.epochs, model->gradient_trained())) {
+    if (resume && seed_complete(dir, opts.epochs, gradient_trained)) {
       spdlog::info("seed {}: already complete in {}, skipped", seed, dir);
       continue;
     }
@@ -256,6 +275,8 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
       std::filesystem::remove(path_join(dir, "checkpoint.safetensors"), ec);
       std::filesystem::remove(path_join(dir, "meta.json"), ec);
     }
+    torch::manual_seed(static_cast<uint64_t>(seed));  // parameter initialisation
+    auto model = entry.make(opts, shape);
     model->to(device);
     at::Generator noise = make_noise_generator(device, noise_seed(seed));
     SeedTraining run{seed, device, dir, identity, resume};
@@ -263,7 +284,7 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
     if (model->gradient_trained()) {
       outcome = train_seed(*model, data, opts, run, noise);
     } else {
-      model->fit(data, opts, noise);
+      fit_or_explain_stop(*model, data, opts, noise, seed);
       outcome.metrics = model->fit_metrics();
       outcome.final_loss = model->fit_loss();
       std::string text;

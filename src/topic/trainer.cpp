@@ -216,6 +216,18 @@ void write_metrics(const std::string& path, const std::vector<nlohmann::json>& m
 
 }  // namespace
 
+std::vector<std::pair<int64_t, int64_t>> epoch_batches(int64_t num_docs, int64_t batch_size) {
+  NTM_CHECK(batch_size >= 1, "batch_size must be >= 1");
+  std::vector<std::pair<int64_t, int64_t>> out;
+  for (int64_t b = 0; b < num_docs;) {
+    int64_t e = std::min(num_docs, b + batch_size);
+    if (num_docs - e == 1 && e - b > 1) e = num_docs;  // a lone last document joins this batch
+    out.emplace_back(b, e);
+    b = e;
+  }
+  return out;
+}
+
 Batch make_batch(const TrainData& data, const at::Tensor& rows, c10::Device device) {
   BatchStager stager;
   Batch b = stager.gather(data, rows, device);
@@ -249,6 +261,10 @@ TrainOutcome train_seed(TopicModel& model, const TrainData& data, const TrainOpt
   if (out.epochs > opts.epochs)
     usage_error("--epochs ", opts.epochs, ": the checkpoint in ", run.dir, " has already run ", out.epochs, " epochs");
 
+  const auto batches = epoch_batches(D, batch_size);
+  if (D % batch_size == 1 && D > batch_size)
+    spdlog::info("{} documents, batch size {}: the last document of each epoch joins the batch before it "
+                 "(a batch of one document has no BatchNorm statistics)", D, batch_size);
   BatchStager stager;
   double last_finite = std::nan("");
   int64_t last_finite_epoch = 0, last_finite_batch = 0;
@@ -259,11 +275,12 @@ TrainOutcome train_seed(TopicModel& model, const TrainData& data, const TrainOpt
                         : torch::arange(D, torch::kInt64);  // [D]
     double loss_sum = 0.0;
     int64_t batch_index = 0;
-    for (int64_t b = 0; b < D; b += batch_size, ++batch_index) {
+    for (const auto& [b, e] : batches) {
       stop_if_requested(run, epoch - 1);
-      auto rows = perm.slice(0, b, std::min(D, b + batch_size));
+      auto rows = perm.slice(0, b, e);
       Batch batch = stager.gather(data, rows, run.device);
       adam.zero_grad();
+      model.batch_norm_running_stats(e - b == 1);
       auto loss = model.loss(batch, noise_gen);
       const double value = loss.item<double>();
       if (!std::isfinite(value)) {
@@ -282,6 +299,7 @@ TrainOutcome train_seed(TopicModel& model, const TrainData& data, const TrainOpt
       adam.step();
       // Per-document epoch loss: a batch-mean loss counts once per document of its batch.
       loss_sum += model.loss_is_batch_mean() ? value * static_cast<double>(rows.size(0)) : value;
+      ++batch_index;
     }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out.epochs = epoch;

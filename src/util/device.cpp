@@ -50,6 +50,13 @@ void set_blas_threads(int threads) {
 
 void configure_runtime(int threads, uint64_t seed) {
   if (threads < 0) usage_error("--threads must be >= 0 (got ", threads, ")");
+  // More threads than 4 per core only adds scheduling overhead; a typo such as 100000 would make
+  // OpenMP and OpenBLAS try to start that many threads.
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int max_threads = std::max(64, 4 * cores);
+  if (threads > max_threads)
+    usage_error("--threads ", threads, ": at most ", max_threads, " (this machine has ", cores,
+                " cores; 0 = all cores)");
   // 0 = every core. Set it explicitly: some libtorch builds start with one intra-op thread, and
   // OMP_NUM_THREADS (when the user set it) is left in charge.
   if (threads == 0 && std::getenv("OMP_NUM_THREADS") == nullptr)

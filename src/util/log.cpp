@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <vector>
 
 #include "ntm/error.h"
@@ -22,7 +23,17 @@ void init_logging(const std::string& level_in, const std::string& log_file) {
     usage_error("--log-level: unknown level '", level, "' (use trace, debug, info, warn, error or off)");
   std::vector<spdlog::sink_ptr> sinks;
   sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-  if (!log_file.empty()) sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(log_file));
+  if (!log_file.empty()) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(log_file, ec))
+      usage_error("--log-file ", log_file, ": is a directory; give a file path, e.g. --log-file ",
+                  (std::filesystem::path(log_file) / "ntm.log").string());
+    try {
+      sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(log_file));
+    } catch (const spdlog::spdlog_ex& e) {
+      usage_error("--log-file ", log_file, ": cannot be opened for appending (", e.what(), ")");
+    }
+  }
   auto logger = std::make_shared<spdlog::logger>("ntm", sinks.begin(), sinks.end());
   logger->set_pattern("[%H:%M:%S.%e] [%^%l%$] %v");
   logger->set_level(lv);

@@ -4,12 +4,16 @@
 // Flavours (--coherence-flavour):
 //   exact    : windows counted exactly; formulas as gensim (ε inside, γ = 1 for C_V).
 //   gensim   : gensim 4.x CoherenceModel bit for bit, including WordOccurrenceAccumulator's
-//              sliding-window bookkeeping (see cooccurrence.h). Undefined values (a topic word
-//              absent from the reference, where gensim would raise) are reported as 0.
+//              sliding-window bookkeeping (see cooccurrence.h). A topic word absent from the
+//              reference is dropped and the topic scored on the rest, as CoherenceModel does
+//              with words outside its dictionary (topics = the first top_n words, topn = top_n).
+//              Where gensim has no value (fewer than 2 words left: NaN, or none: it raises) the
+//              score is 0.
 //   palmetto : Palmetto 0.1.0 as the DSL paper used it: exact windows, counts below
 //              10 × window set to 0, NPMI undefined (a marginal probability 0) → 0, γ = 2 in the
 //              C_V context vectors, per-topic scores rounded to 5 decimals (Palmetto prints "%3.5f").
-//              UMass (boolean documents) gets no minimum count. Checked against a Python
+//              UMass (boolean documents) gets no minimum count. exact and palmetto count a word
+//              absent from the reference as 0 occurrences (undefined values -> 0). Checked against a Python
 //              transcription of these rules (scripts/gensim-coherence-fixture.py), not the JAR.
 //
 // Measures (segmentation / probabilities / confirmation / aggregation):
@@ -40,7 +44,8 @@ struct CoherenceResult {
   double mean = 0;                 // mean over topics
   int64_t window = 0;              // 0 = document
   int64_t num_windows = 0;
-  std::vector<std::string> missing_words;  // topic words absent from the reference corpus
+  std::vector<std::string> missing_words;  // topic words absent from the reference corpus (all topics)
+  std::vector<std::vector<std::string>> missing_per_topic;  // [K] the same, per topic, in rank order
 };
 
 const std::vector<std::string>& coherence_measures();  // {"c_v", "c_npmi", "c_uci", "u_mass"}

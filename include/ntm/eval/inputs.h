@@ -30,6 +30,8 @@ struct EvalInputs {
   std::string model;         // from meta.json ("" if unknown)
   std::string corpus;        // training corpus named by meta.json (may be "")
   nlohmann::json trained;    // the run's record of its label store (meta.json "labels"); null if unknown
+  std::string labels_dir;    // label store named by meta.json (may be ""): the vocabulary of beta
+  std::string vocab_hash;    // its vocab_hash as meta.json records it (may be "")
   std::vector<SeedInput> seeds;
 };
 
@@ -48,6 +50,11 @@ void load_theta_file(const std::string& path, SeedInput& seed);
 
 EvalInputs load_run_dir(const std::string& run_dir);
 EvalInputs load_loose_files(const std::string& topics, const std::string& theta, const std::string& beta);
+
+// Makes every topic of every seed hold at least top_n words, the extra words taken from the seed's
+// beta with the run's vocabulary (label store); usage_error when top_n exceeds the vocabulary or
+// the lists are short and beta or the vocabulary is missing (src/eval/top_n.cpp).
+void ensure_top_n(EvalInputs& in, int top_n);
 
 // Gold labels from a file with one label per line (strings; "" = none) or from the label column
 // of a TSV corpus (header row; text<TAB>label as in ../shared/data). Rows are picked by the seed's

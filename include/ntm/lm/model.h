@@ -11,6 +11,7 @@
 #include <c10/core/Device.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,8 @@ struct ForwardOptions {
   std::vector<int64_t> token_ids;  // non-empty: logits only for these vocabulary ids
   bool argmax = false;             // also return the argmax over the FULL vocabulary (computed on the device)
   std::vector<int64_t> layers;     // with all_layers, run() keeps only these of the L+1 (empty: all)
+  // run(): called after each batch; returning false abandons the run (ForwardResult::stopped).
+  std::function<bool()> after_batch;
 };
 
 struct ForwardResult {
@@ -36,6 +39,7 @@ struct ForwardResult {
   at::Tensor last_hidden;             // [B, H] float32, CPU; after the final norm (HF hidden_states[-1])
   at::Tensor all_layers_last_hidden;  // [L+1, B, H] float32, CPU (embeddings first); undefined unless asked
   at::Tensor argmax;                  // [B] int64, CPU: argmax of the full-vocabulary logits; undefined unless asked
+  bool stopped = false;               // run(): after_batch asked to stop; the tensors are incomplete
 };
 
 class CausalLM {

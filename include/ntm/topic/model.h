@@ -53,6 +53,10 @@ class TopicModel {
 
   virtual void to(c10::Device device) = 0;
   virtual void set_training(bool on) = 0;
+  // While training a one-document batch (a one-document corpus, or --batch-size 1): BatchNorm
+  // layers normalise with their running statistics, which stay unchanged (one document has no
+  // batch variance). Models without BatchNorm ignore it.
+  virtual void batch_norm_running_stats(bool /*on*/) {}
   // Loss of one batch with its autograd graph, reduced as the reference reduces it.
   virtual at::Tensor loss(const Batch& batch, at::Generator& gen) = 0;
   // How loss() reduces over the batch: summed over documents (the ProdLDA family) or averaged

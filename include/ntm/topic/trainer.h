@@ -3,7 +3,8 @@
 //
 // Per epoch: a permutation of the documents from a seeded CPU generator (corpus order with
 // shuffle = false or for full-batch models, whose one batch holds every document), batches of batch_size
-// (the last one smaller, as DataLoader with drop_last=False), Adam steps, a progress line, one
+// (the last one smaller, as DataLoader with drop_last=False; a lone last document joins the
+// batch before it, see epoch_batches), Adam steps, a progress line, one
 // metrics.jsonl record and a checkpoint (model + Adam + both generators + epoch) in the seed
 // directory, so `--resume` continues a killed run to the same final result. A non-finite batch
 // loss stops training with an error naming the epoch, the batch and the last finite loss.
@@ -14,11 +15,18 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ntm/topic/model.h"
 
 namespace ntm::topic {
+
+// The [begin, end) document ranges of one epoch: batches of batch_size in order, except that a
+// lone last document (num_docs mod batch_size == 1) joins the batch before it, since a batch of
+// one document has no BatchNorm statistics. Only a one-document corpus or batch_size 1 leaves
+// one-document batches; those train with BatchNorm's running statistics.
+std::vector<std::pair<int64_t, int64_t>> epoch_batches(int64_t num_docs, int64_t batch_size);
 
 // Batch of the given rows (int64 [B], CPU) of a training set, moved to `device`.
 Batch make_batch(const TrainData& data, const at::Tensor& rows, c10::Device device);
