@@ -13,7 +13,7 @@ using ntm::test::run_ntm;
 using ntm::test::source_path;
 using ntm::test::TempDir;
 
-TEST_CASE("--log-file DIR is a usage error naming the directory", "[e2e][cli]") {
+TEST_CASE("global option --log-file DIR is a usage error naming the directory", "[e2e][cli]") {
   TempDir tmp;
   auto r = run_ntm("--log-file " + q(tmp.path()) + " vocab --corpus " + q(tmp / "none.tsv") + " --out " +
                    q(tmp / "v.json"));
@@ -25,7 +25,7 @@ TEST_CASE("--log-file DIR is a usage error naming the directory", "[e2e][cli]") 
   CHECK(missing.exit_code == 0);  // --help wins
 }
 
-TEST_CASE("--threads beyond a sane bound is refused", "[e2e][cli]") {
+TEST_CASE("global option --threads beyond a sane bound is refused", "[e2e][cli]") {
   TempDir tmp;
   auto r = run_ntm("--threads 100000 vocab --corpus " + q(tmp / "none.tsv") + " --out " + q(tmp / "v.json"));
   INFO(r.output);
@@ -33,7 +33,7 @@ TEST_CASE("--threads beyond a sane bound is refused", "[e2e][cli]") {
   CHECK(r.output.find("--threads 100000: at most") != std::string::npos);
 }
 
-TEST_CASE("--help shows only defaults that apply (--seed, train --seeds)", "[e2e][cli]") {
+TEST_CASE("help texts show only defaults that apply (--seed, train --seeds)", "[e2e][cli]") {
   auto r = run_ntm("--help");
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
@@ -54,7 +54,7 @@ TEST_CASE("build-labels warns when most documents hold no word of --vocab", "[e2
     for (int i = 0; i < 12; ++i) a << "market prices rose again bank rates\tx\n";
     std::ofstream b(tmp / "b.tsv");
     b << "text\tlabel\n";
-    for (int i = 0; i < 12; ++i) b << (i == 0 ? "market" : "football season coach") << " team won\ty\n";
+    for (int i = 0; i < 12; ++i) b << (i == 0 ? "prices" : "football season coach") << " team won\ty\n";
   }
   auto v = run_ntm("vocab --corpus " + q(tmp / "a.tsv") + " --size 4 --out " + q(tmp / "vocab.json"));
   INFO(v.output);

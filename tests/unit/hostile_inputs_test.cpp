@@ -132,7 +132,7 @@ TEST_CASE("eval refuses a seed directory not named by an integer (seed-abc) as a
     std::ofstream(dir / "runs/meta.json") << R"({"format": "ntm-run-set", "seeds": [3]})";
     std::ofstream(dir / "runs/seed-3/topics.json") << topics;
   }
-  auto ok = run_ntm("eval --run " + q(dir / "runs") + " --metrics diversity --out " + q(dir / "e4"));
+  auto ok = run_ntm("eval --run " + q(dir / "runs") + " --metrics diversity --top-n 2 --out " + q(dir / "e4"));
   INFO(ok.output);
   CHECK(ok.exit_code == 0);
 }

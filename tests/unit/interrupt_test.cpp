@@ -43,7 +43,7 @@ TEST_CASE("build-labels stops on SIGINT in the middle of its only chunk, exits 1
   const std::string log = dir / "log.txt";
   auto stopped = ntm::test::run_command(
       "NTM_FAULT_LM_BATCH_DELAY_MS=300 " + q(NTM_BINARY) + " " + common + " --out " + q(out) + " >" + q(log) +
-      " 2>&1 & pid=$!; for i in $(seq 2000); do grep -q 'documents (rows' " + q(log) +
+      " 2>&1 & pid=$!; for i in $(seq 6000); do grep -q 'documents (rows' " + q(log) +
       " && break; sleep 0.01; done; sleep 0.5; kill -INT $pid; wait $pid; echo \"exit=$?\"; cat " + q(log));
   INFO(stopped.output);
   CHECK(stopped.output.find("exit=130") != std::string::npos);

@@ -92,7 +92,7 @@ TEST_CASE("ntm eval --llm-rating on the tiny LM: shapes, ranges, identity, batch
   TempDir tmp;
   write_topics(tmp / "topics.json", kCoherent);
   auto r = run_ntm("--log-level warn eval --topics " + q(tmp / "topics.json") +
-                   " --metrics diversity --llm-rating " + q(tiny_lm()) +
+                   " --metrics diversity --top-n 10 --llm-rating " + q(tiny_lm()) +
                    " --chat-format llama3 --report --out " + q(tmp / "ev"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
@@ -129,7 +129,7 @@ TEST_CASE("ntm eval --llm-rating on the tiny LM: shapes, ranges, identity, batch
 
   // Tiny batches give the same numbers (every prompt is run as if alone).
   auto r2 = run_ntm("--log-level warn eval --topics " + q(tmp / "topics.json") +
-                    " --metrics diversity --llm-rating " + q(tiny_lm()) +
+                    " --metrics diversity --top-n 10 --llm-rating " + q(tiny_lm()) +
                     " --chat-format llama3 --rating-batch-tokens 64 --out " + q(tmp / "ev2"));
   REQUIRE(r2.exit_code == 0);
   auto doc2 = ntm::load_json_file(tmp / "ev2/metrics.json");
@@ -144,7 +144,7 @@ TEST_CASE("ntm eval --llm-rating: the model's own template, folding, and exit 2 
   write_topics(tmp / "topics.json", kCoherent);
   auto eval = [&](const std::string& model, const std::string& extra, const std::string& out) {
     return run_ntm("--log-level warn eval --topics " + q(tmp / "topics.json") +
-                   " --metrics diversity --llm-rating " + q(model) + extra + " --out " + q(tmp / out));
+                   " --metrics diversity --top-n 10 --llm-rating " + q(model) + extra + " --out " + q(tmp / out));
   };
   SECTION("no template and no --chat-format") {
     auto r = eval(tiny_lm(), "", "ev");
@@ -205,7 +205,7 @@ TEST_CASE("SmolLM2 rates coherent topics above topics of unrelated words",
   for (int i = 0; i < 2; ++i) {
     const std::string name = i == 0 ? "good" : "bad";
     auto r = run_ntm("--log-level warn eval --topics " + q(tmp / (name + ".json")) +
-                     " --metrics diversity --llm-rating " + q(model) + " --chat-format chatml --out " +
+                     " --metrics diversity --top-n 10 --llm-rating " + q(model) + " --chat-format chatml --out " +
                      q(tmp / name));
     INFO(r.output);
     REQUIRE(r.exit_code == 0);

@@ -72,20 +72,20 @@ TEST_CASE("no command writes into another command's output directory", "[e2e][se
   CHECK(ntm::read_file(labels + "/meta.json") == meta_before);
   CHECK(run_ntm("check-labels " + q(labels)).exit_code == 0);
 
-  expect_refused(run_ntm("eval --run " + q(run) + " --out " + q(run)), "holds a training run (ntm train)");
-  expect_refused(run_ntm("eval --run " + q(run) + " --out " + q(labels)), "holds a label store");
+  expect_refused(run_ntm("eval --top-n 5 --run " + q(run) + " --out " + q(run)), "holds a training run (ntm train)");
+  expect_refused(run_ntm("eval --top-n 5 --run " + q(run) + " --out " + q(labels)), "holds a label store");
   expect_refused(run_ntm(p.build_labels(run)), "holds a training run");
   expect_refused(run_ntm("merge-labels --out " + q(run) + " " + q(labels)), "holds a training run");
   expect_refused(run_ntm(p.train(run + "/seed-0")), "holds one seed of a training run");
-  auto e = run_ntm("eval --run " + q(run) + " --out " + q(ev));
+  auto e = run_ntm("eval --top-n 5 --run " + q(run) + " --out " + q(ev));
   INFO(e.output);
   REQUIRE(e.exit_code == 0);  // the run is still a run
   expect_refused(run_ntm(p.train(ev)), "holds an evaluation (ntm eval)");
   expect_refused(run_ntm(p.build_labels(ev)), "holds an evaluation");
 
   // Its own kind: only with the documented flag.
-  expect_refused(run_ntm("eval --run " + q(run) + " --out " + q(ev)), "pass --force");
-  CHECK(run_ntm("eval --run " + q(run) + " --out " + q(ev) + " --force").exit_code == 0);
+  expect_refused(run_ntm("eval --top-n 5 --run " + q(run) + " --out " + q(ev)), "pass --force");
+  CHECK(run_ntm("eval --top-n 5 --run " + q(run) + " --out " + q(ev) + " --force").exit_code == 0);
   expect_refused(run_ntm(p.train(run)), "pass --resume to continue it, --force to retrain it");
   CHECK(run_ntm(p.train(run, "--force")).exit_code == 0);
   expect_refused(run_ntm(p.build_labels(labels)), "pass --resume");
@@ -107,7 +107,7 @@ TEST_CASE("a second writer on one output directory is refused while the first ho
   CHECK(run_ntm(p.train(p.dir / "run", "--resume")).exit_code == 0);  // released with its holder
 }
 
-TEST_CASE("--resume compares the configuration and label store with the run's meta.json", "[e2e][seams]") {
+TEST_CASE("train --resume compares the configuration and label store with the run's meta.json", "[e2e][seams]") {
   Pipeline p;
   const std::string run = p.dir / "run";
   const std::string topics = ntm::read_file(run + "/seed-0/topics.json");
@@ -154,9 +154,9 @@ TEST_CASE("eval and infer check the corpus, labels file, LM, prompt and hidden d
   Pipeline p;
   const std::string run = p.dir / "run";
   write_corpus(p.dir / "other.tsv", 30, 99);
-  expect_refused(run_ntm("eval --run " + q(run) + " --corpus " + q(p.dir / "other.tsv") + " --out " + q(p.dir / "e1")),
+  expect_refused(run_ntm("eval --top-n 5 --run " + q(run) + " --corpus " + q(p.dir / "other.tsv") + " --out " + q(p.dir / "e1")),
                  "corpus differs");
-  expect_refused(run_ntm("eval --run " + q(run) + " --corpus " + q(p.dir / "other.tsv") +
+  expect_refused(run_ntm("eval --top-n 5 --run " + q(run) + " --corpus " + q(p.dir / "other.tsv") +
                          " --allow-mismatch corpus --out " + q(p.dir / "e1")),
                  "rows differs: --corpus");
   CHECK_FALSE(ntm::path_exists(p.dir / "e1"));
@@ -164,10 +164,10 @@ TEST_CASE("eval and infer check the corpus, labels file, LM, prompt and hidden d
     std::ofstream f(p.dir / "labels.txt");
     for (int i = 0; i < 2500; ++i) f << "x\n";
   }
-  expect_refused(run_ntm("eval --run " + q(run) + " --labels-file " + q(p.dir / "labels.txt") + " --out " +
+  expect_refused(run_ntm("eval --top-n 5 --run " + q(run) + " --labels-file " + q(p.dir / "labels.txt") + " --out " +
                          q(p.dir / "e2")),
                  "labels_file differs: --labels-file");
-  auto ok = run_ntm("eval --run " + q(run) + " --corpus " + q(p.dir / "c.tsv") + " --out " + q(p.dir / "e3"));
+  auto ok = run_ntm("eval --top-n 5 --run " + q(run) + " --corpus " + q(p.dir / "c.tsv") + " --out " + q(p.dir / "e3"));
   INFO(ok.output);
   CHECK(ok.exit_code == 0);
 

@@ -60,7 +60,7 @@ TEST_CASE("every model trains and infers on 65, 129 and 1 documents (batch size 
       const std::string out = tmp / ("run-" + tag);
       auto r = run_ntm("train --config " + q(source_path("configs/tiny.json")) + " --model " + model + " --labels " +
                        q(store) + " --out " + q(out) + " --device cpu --threads 1 --epochs 2 --batch-size 64" +
-                       " --iterations 20 --num-topics " + (docs == 1 ? "1" : "3"));
+                       " --iterations 20 --num-topics " + (docs == 1 ? "2" : "3"));
       INFO(tag << "\n" << r.output);
       REQUIRE(r.exit_code == 0);
       CHECK(ntm::load_json_file(out + "/seed-0/meta.json")["num_docs"] == docs);
