@@ -13,7 +13,7 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread        # libtorch 1.13 (CPU); pthread OpenBLAS (~25x faster GEMM than the reference BLAS)
   libsentencepiece-dev sentencepiece       # tokenizer.model support (loaded through our shim) + spm_train for tests
   nlohmann-json3-dev libcli11-dev libspdlog-dev catch2 libpcre2-dev
-  python3-numpy                            # the tests that read a label store with scripts/read-label-store.py
+  python3-numpy python3-gensim             # label-store reader tests; the Debian gensim 4.2 coherence parity case
 )
 
 if [[ "${NTM_SKIP_APT:-0}" != 1 ]]; then
