@@ -29,7 +29,7 @@ void setup_eval(CLI::App& sub, CommandContext& ctx) {
   binder->add("retrieval_block", opts->retrieval_block, "query rows per retrieval block (0 = automatic)");
   binder->add("out", opts->out, "output directory (metrics.json, meta.json, report.html)");
   binder->add("report", opts->report, "also write a self-contained report.html");
-  binder->add("llm_rating", opts->llm_rating, "also rate every topic 1-3 with this local instruct model (method-spec 7.6; docs/llm-rating.md)");
+  binder->add("llm_rating", opts->llm_rating, "also rate every topic 1-3 with this local instruct model (docs/method.md §8, docs/llm-rating.md)");
   binder->add("chat_format", opts->chat_format, "with --llm-rating: built-in chat format (chatml, llama3, llama2, gemma, mistral, phi3, plain) instead of the model's template");
   binder->add("rating_dtype", opts->rating_dtype, "with --llm-rating: auto | float32 | bfloat16 | float16");
   binder->add("rating_batch_tokens", opts->rating_batch_tokens, "with --llm-rating: padded tokens per LM batch (0 = automatic)");
