@@ -31,7 +31,7 @@ void write_corpus(const std::string& path, int n) {
 
 }  // namespace
 
-TEST_CASE("build-labels stops on SIGINT in the middle of its only chunk, exits 130 and resumes", "[e2e][reliability]") {
+TEST_CASE("build-labels stops on SIGINT in the middle of its only chunk, exits 130 and resumes", "[.][e2e][reliability][timing]") {
   TempDir dir;
   write_corpus(dir / "c.tsv", 24);
   // One chunk of 24 documents, one document per LM batch, 300 ms per batch (test hook): the
