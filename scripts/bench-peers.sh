@@ -82,7 +82,8 @@ peer_run() {  # family name script args...
   evaluate "$fam" "$name" "$run"
 }
 evaluate() {  # family name run
-  local ev=$OUT/eval/$(basename "$3")
+  local ev
+  ev=$OUT/eval/$(basename "$3")
   rm -rf "$ev"
   if [[ -f $3/meta.json ]]; then
     "$NTM" --log-level warn eval --run "$3" --corpus "$corpus" --out "$ev" >/dev/null 2>"$ev.log" ||
