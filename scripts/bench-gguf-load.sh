@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
-# Benchmark (not a test): loading SmolLM2-135M-Instruct from its Q4_1 GGUF file (dequantized to
-# float32 at load) vs loading the same weights from a Hugging Face safetensors folder (float32,
-# the GGUF's weights dequantized once by transformers). Both through `ntm lm-run` on one short
-# sequence; the figure is the load time ntm logs ("lm: loaded ... in X s"), best of N runs.
+# Benchmark (not a test): ntm loading a model from a GGUF file (dequantized to float32 at load)
+# vs ntm loading the same weights from a Hugging Face safetensors folder (float32: the GGUF's
+# weights dequantized once by transformers). Both through `ntm lm-run` on one short sequence, in
+# the same run; the figure is the load time ntm logs ("lm: loaded ... in X s"), best of RUNS.
+# Two models: SmolLM2-135M-Instruct (Q4_1, 135M weights; skipped when it cannot be fetched) and
+# the fixture tests/fixtures/gguf/models/llama-kquants.gguf (K-quants, a few thousand weights:
+# there the fixed costs dominate).
 # Target (issue 17): GGUF <= 1.5x safetensors.
 #
-#   scripts/bench-gguf-load.sh [RUNS]     (default 3)
-# Environment: NTM_BIN (build/ntm), NTM_PYTHON (python with transformers, gguf, accelerate; only
-#   to write the safetensors copy once, into .assets/bench-gguf/).
+#   scripts/bench-gguf-load.sh [RUNS]     (default 5)
+# Environment: NTM_BIN (build/ntm), NTM_THREADS (ntm --threads; 0 = all cores), NTM_PYTHON
+#   (python with transformers, gguf, accelerate; only to write the safetensors copies once, into
+#   .assets/bench-gguf/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${1:-3}
+RUNS=${1:-5}
 NTM=${NTM_BIN:-build/ntm}
+THREADS=${NTM_THREADS:-0}
 PY=${NTM_PYTHON:-.venv/bin/python}
-GGUF=$(scripts/fetch-smollm2.sh) || { echo "bench-gguf-load: SmolLM2 unavailable (offline?)" >&2; exit 1; }
-ST=.assets/bench-gguf/smollm2-f32
-if [[ ! -f $ST/model.safetensors ]]; then
-  echo "bench-gguf-load: writing the float32 safetensors copy to $ST (once)" >&2
-  "$PY" - "$GGUF" "$ST" <<'PY'
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+echo "[1, 2, 3]" > "$tmp/ids.jsonl"
+
+# GGUF -> float32 safetensors folder (config.json + model.safetensors), once.
+to_safetensors() {
+  [[ -f $2/model.safetensors ]] && return 0
+  echo "bench-gguf-load: writing the float32 safetensors copy of $1 to $2 (once)" >&2
+  "$PY" - "$1" "$2" <<'PY'
 import json, os, sys, torch
 from safetensors.torch import save_file
 from transformers import AutoModelForCausalLM
@@ -31,21 +39,36 @@ json.dump(cfg, open(os.path.join(sys.argv[2], "config.json"), "w"), indent=1)
 sd = {k: v.contiguous() for k, v in m.state_dict().items() if not (k == "lm_head.weight" and cfg.get("tie_word_embeddings"))}
 save_file(sd, os.path.join(sys.argv[2], "model.safetensors"))
 PY
-fi
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-echo "[1, 2, 3]" > "$tmp/ids.jsonl"
+}
+
 best() {  # model -> best load seconds over RUNS
   local b=999 s
   for _ in $(seq "$RUNS"); do
-    s=$(NTM_LOG_LEVEL=info "$NTM" --device cpu lm-run --model "$1" --input "$tmp/ids.jsonl" --out "$tmp/o.safetensors" \
-        --dtype float32 2>&1 | grep -o 'in [0-9.]*s$' | tr -dc '0-9.')
+    s=$(NTM_LOG_LEVEL=info "$NTM" --device cpu --threads "$THREADS" lm-run --model "$1" --input "$tmp/ids.jsonl" \
+        --out "$tmp/o.safetensors" --dtype float32 2>&1 | grep -o 'in [0-9.]*s$' | tr -dc '0-9.')
+    [[ -n $s ]] || { echo "bench-gguf-load: ntm lm-run --model $1 failed" >&2; exit 1; }
     b=$(awk -v a="$b" -v c="$s" 'BEGIN { print (c < a) ? c : a }')
   done
   echo "$b"
 }
-cat "$GGUF" "$ST/model.safetensors" > /dev/null  # page cache warm for both
-g=$(best "$GGUF"); s=$(best "$ST")
-printf '%-34s %10s\n' "load (best of $RUNS, CPU, float32)" seconds
-printf '%-34s %10s\n' "safetensors float32 ($(du -m "$ST/model.safetensors" | cut -f1) MB)" "$s"
-printf '%-34s %10s\n' "GGUF Q4_1 ($(du -m "$GGUF" | cut -f1) MB), dequantized" "$g"
-awk -v g="$g" -v s="$s" 'BEGIN { printf "ratio GGUF / safetensors: %.2fx (target <= 1.5x)\n", g / s }'
+
+size() { du -k "$1" | awk '{ printf "%.1f MB", $1 / 1024 }'; }
+
+pair() {  # label gguf st_dir quant
+  local label=$1 gguf=$2 st=$3 quant=$4 g s
+  to_safetensors "$gguf" "$st"
+  cat "$gguf" "$st/model.safetensors" > /dev/null  # page cache warm for both
+  s=$(best "$st"); g=$(best "$gguf")
+  printf '%-16s %-44s %8s\n' "$label" "ntm-safetensors float32 ($(size "$st/model.safetensors"))" "$s"
+  printf '%-16s %-44s %8s\n' "$label" "ntm-gguf $quant ($(size "$gguf")), dequantized" "$g"
+  awk -v l="$label" -v g="$g" -v s="$s" \
+    'BEGIN { printf "%-16s ratio gguf / safetensors: %.2fx (target <= 1.5x)\n", l, g / s }'
+}
+
+printf '%-16s %-44s %8s\n' model "load (best of $RUNS, CPU, float32, --threads $THREADS)" seconds
+if GGUF=$(scripts/fetch-smollm2.sh); then
+  pair SmolLM2-135M "$GGUF" .assets/bench-gguf/smollm2-f32 Q4_1
+else
+  echo "bench-gguf-load: SmolLM2 unavailable (offline?); only the fixture is timed" >&2
+fi
+pair fixture tests/fixtures/gguf/models/llama-kquants.gguf .assets/bench-gguf/llama-kquants-f32 K-quants

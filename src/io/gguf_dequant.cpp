@@ -223,13 +223,22 @@ void dequantize_into(uint32_t t, const uint8_t* src, float* dst, int64_t n) {
 
 at::Tensor File::dequantize(const std::string& name) const { return dequantize(info(name)); }
 
-at::Tensor File::dequantize(const TensorInfo& t) const {
+void File::check_supported(const TensorInfo& t) const {
   if (!type_supported(t.type))
     input_error(path_, ": tensor '", t.name, "' has ggml type ", type_name(t.type), " (id ", t.type,
                 "), which ntm cannot dequantize (supported: ", supported_type_names(), ")");
+}
+
+at::Tensor File::dequantize(const TensorInfo& t) const {
+  check_supported(t);  // before allocating
   at::Tensor out = torch::empty(t.shape(), torch::kFloat);
-  if (t.numel() > 0) dequantize_into(t.type, bytes(t), out.data_ptr<float>(), t.numel());
+  dequantize_into(t, out.data_ptr<float>());
   return out;
+}
+
+void File::dequantize_into(const TensorInfo& t, float* dst) const {
+  check_supported(t);
+  if (t.numel() > 0) gguf::dequantize_into(t.type, bytes(t), dst, t.numel());
 }
 
 }  // namespace ntm::gguf

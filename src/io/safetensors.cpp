@@ -1,15 +1,9 @@
 #include "ntm/util/symlinks.h"
 #include "ntm/io/safetensors.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -174,25 +168,11 @@ Header parse_header(const uint8_t* data, size_t size, const std::string& where) 
 }
 
 std::shared_ptr<File> File::open(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) input_error(path, ": cannot open (", std::strerror(errno), ")");
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    input_error(path, ": not a regular file");
-  }
   std::shared_ptr<File> f(new File());
   f->path_ = path;
-  f->size_ = static_cast<size_t>(st.st_size);
-  if (f->size_ > 0) {
-    void* p = ::mmap(nullptr, f->size_, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (p == MAP_FAILED) {
-      ::close(fd);
-      input_error(path, ": mmap failed (", std::strerror(errno), ")");
-    }
-    f->base_ = static_cast<const uint8_t*>(p);
-  }
-  ::close(fd);
+  f->map_ = MappedFile::open(path);  // input_error: cannot open / not a regular file / mmap failed
+  f->base_ = f->map_->data();
+  f->size_ = f->map_->size();
   static const uint8_t empty[1] = {0};
   f->header_ = parse_header(f->base_ ? f->base_ : empty, f->size_, path);
   for (size_t i = 0; i < f->header_.tensors.size(); ++i) f->index_[f->header_.tensors[i].name] = i;
@@ -200,9 +180,7 @@ std::shared_ptr<File> File::open(const std::string& path) {
   return f;
 }
 
-File::~File() {
-  if (base_) ::munmap(const_cast<uint8_t*>(base_), size_);
-}
+File::~File() = default;
 
 std::vector<std::string> File::names() const {
   std::vector<std::string> out;

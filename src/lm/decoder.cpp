@@ -51,7 +51,7 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::string& dir, const LoadOptio
   if (impl->cfg.pos != PosKind::kLearned) impl->rope = std::make_unique<Rope>(impl->cfg, impl->device);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const auto& c = impl->cfg;
-  spdlog::info("lm: loaded {} ({}: {} layers, hidden {}, heads {}/{}, vocab {}) as {} on {} in {:.1f}s", dir,
+  spdlog::info("lm: loaded {} ({}: {} layers, hidden {}, heads {}/{}, vocab {}) as {} on {} in {:.3f}s", dir,
                c.model_type, c.num_layers, c.hidden_size, c.num_heads, c.num_kv_heads, c.vocab_size,
                c10::toString(impl->dtype), impl->device.str(), secs);
   return std::unique_ptr<CausalLM>(new CausalLM(std::move(impl)));

@@ -2,9 +2,11 @@
 // Q/K un-permutation (§4), Gemma's norm offset and GPT-2's Conv1D layout.
 #include "lm/gguf_model.h"
 
+#include <ATen/Parallel.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <map>
 
 #include "ntm/error.h"
@@ -153,11 +155,53 @@ class GgufSource : public TensorSource {
     }
     return t;
   }
+  void read_into(const std::string& name, at::Tensor& dst) const override {
+    const Mapped& m = map_.at(name);
+    const gguf::TensorInfo& ti = info(name);
+    NTM_CHECK(dst.scalar_type() == at::kFloat && dst.is_contiguous() && dst.numel() == ti.numel(),
+              "gguf read_into: destination for '", name, "' is not a contiguous float32 tensor of its size");
+    float* out = dst.data_ptr<float>();
+    switch (m.fix) {
+      case Fix::kNone:
+        f_->dequantize_into(ti, out);
+        return;
+      case Fix::kMinusOne:
+        f_->dequantize_into(ti, out);
+        dst.sub_(1.0f);  // as tensor(): HF subtracts the converter's +1 (float32)
+        return;
+      case Fix::kPermute:
+        if (permute_rows_into(ti, m.heads, out)) return;
+        break;
+      case Fix::kTranspose:
+        break;
+    }
+    dst.copy_(tensor(name));
+  }
   std::vector<std::string> names() const override { return names_; }
   const std::string& where() const override { return f_->path(); }
 
  private:
   const gguf::TensorInfo& info(const std::string& name) const { return f_->info(map_.at(name).gguf_name); }
+  // unpermute() fused with the dequantization: each HF row dequantized from its GGUF row, rows
+  // in parallel. False (nothing written) when a row is not whole blocks (1-D biases).
+  bool permute_rows_into(const gguf::TensorInfo& ti, int64_t heads, float* out) const {
+    const int64_t rows = ti.ne.empty() ? 0 : ti.ne.back(), numel = ti.numel();
+    if (ti.ne.size() < 2 || rows <= 0 || heads <= 0 || rows % (2 * heads) != 0) return false;
+    const int64_t row_elems = numel / rows, be = gguf::block_elems(ti.type);
+    if (be <= 0 || row_elems % be != 0) return false;
+    if (!gguf::type_supported(ti.type)) f_->dequantize_into(ti, out);  // the error naming the tensor
+    const int64_t row_bytes = row_elems / be * gguf::block_bytes(ti.type);
+    const int64_t hd = rows / heads, half = hd / 2;
+    const uint8_t* src = f_->bytes(ti);
+    const int64_t grain = std::max<int64_t>(1, (int64_t(1) << 15) / row_elems);
+    at::parallel_for(0, rows, grain, [&](int64_t r0, int64_t r1) {
+      for (int64_t r = r0; r < r1; ++r) {
+        const int64_t h = r / hd, d = r % hd, from = h * hd + 2 * (d % half) + d / half;
+        gguf::dequantize_into(ti.type, src + from * row_bytes, out + r * row_elems, row_elems);
+      }
+    });
+    return true;
+  }
   std::shared_ptr<const gguf::File> f_;
   std::map<std::string, Mapped> map_;
   std::vector<std::string> names_, skipped_;

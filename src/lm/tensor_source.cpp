@@ -22,6 +22,7 @@ class CheckpointSource : public TensorSource {
     return d == st::DType::kF32 || d == st::DType::kBF16 || d == st::DType::kF16;
   }
   at::Tensor tensor(const std::string& name) const override { return ckpt_.tensor(name); }
+  bool views_file() const override { return true; }
   std::vector<std::string> names() const override { return ckpt_.names(); }
   const std::string& where() const override { return dir_; }
 
@@ -31,6 +32,10 @@ class CheckpointSource : public TensorSource {
 };
 
 }  // namespace
+
+void TensorSource::read_into(const std::string& name, at::Tensor& dst) const {
+  dst.copy_(tensor(name));
+}
 
 bool is_gguf_model(const std::string& model) {
   return !is_directory(model) && gguf::is_gguf_file(model);

@@ -22,6 +22,12 @@ class TensorSource {
   virtual bool weight_dtype_ok(const std::string& name) const = 0;
   // The tensor (CPU; read-only view or new memory) in HF layout; name must exist.
   virtual at::Tensor tensor(const std::string& name) const = 0;
+  // Writes the tensor in HF layout into `dst` (CPU, contiguous, float32, the tensor's shape; a
+  // row range of a fused buffer is fine). Sources that decode (GGUF) dequantize straight into
+  // it; the default copies tensor(name).
+  virtual void read_into(const std::string& name, at::Tensor& dst) const;
+  // True when tensor() returns views of the mapped file (no memory of its own, nothing decoded).
+  virtual bool views_file() const { return false; }
   virtual std::vector<std::string> names() const = 0;  // HF names
   // The path named in errors (folder or file).
   virtual const std::string& where() const = 0;

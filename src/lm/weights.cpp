@@ -2,6 +2,7 @@
 #include "lm/weights.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/mman.h>
 #include <torch/torch.h>
 
 #include <sstream>
@@ -19,10 +20,41 @@ std::string shape_str(const std::vector<int64_t>& s) {
   return os.str();
 }
 
+namespace {
+
+// A new float32 CPU weight buffer. Buffers of 2 MiB and more are mapped with transparent huge
+// pages (madvise) where the kernel offers them: loading writes every weight once, and first-touch
+// faults on 4 KiB pages were most of the time of a GGUF load (docs/gguf.md, "Speed").
+at::Tensor empty_weight(const std::vector<int64_t>& shape) {
+  int64_t numel = 1;
+  for (auto d : shape) numel *= d;
+  const size_t bytes = static_cast<size_t>(numel) * sizeof(float);
+  constexpr size_t kHuge = size_t(2) << 20, kPage = 4096;
+#ifdef MADV_HUGEPAGE
+  if (bytes >= kHuge) {
+    const size_t len = (bytes + kPage - 1) / kPage * kPage;
+    void* base = ::mmap(nullptr, len + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base != MAP_FAILED) {
+      // Keep the 2 MiB-aligned part (huge pages need aligned ranges); unmap the slack around it.
+      auto* b = static_cast<char*>(base);
+      char* p = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(b) + kHuge - 1) & ~(kHuge - 1));
+      if (p > b) ::munmap(b, static_cast<size_t>(p - b));
+      if (b + len + kHuge > p + len) ::munmap(p + len, static_cast<size_t>(b + len + kHuge - (p + len)));
+      ::madvise(p, len, MADV_HUGEPAGE);  // advice only: without THP the pages are 4 KiB
+      return torch::from_blob(
+          p, shape, [len](void* q) { ::munmap(q, len); }, torch::kFloat);
+    }
+  }
+#endif
+  return torch::empty(shape, torch::kFloat);
+}
+
+}  // namespace
+
 WeightLoader::WeightLoader(const std::string& dir, const DecoderConfig& cfg, c10::ScalarType dtype, c10::Device device)
     : dir_(dir), src_(open_tensor_source(dir)), cfg_(cfg), dtype_(dtype), device_(device) {}
 
-at::Tensor WeightLoader::raw(const std::string& name, const std::vector<int64_t>& shape) {
+void WeightLoader::check(const std::string& name, const std::vector<int64_t>& shape) {
   if (!src_->contains(name))
     input_error(dir_, ": missing tensor '", name, "' (expected shape ", shape_str(shape), " for model_type ",
                 cfg_.model_type, ")");
@@ -35,7 +67,15 @@ at::Tensor WeightLoader::raw(const std::string& name, const std::vector<int64_t>
                 is_gguf_model(dir_) ? "; ntm dequantizes " : "; model weights must be ",
                 is_gguf_model(dir_) ? gguf::supported_type_names() : std::string("F32, BF16 or F16"));
   used_.insert(name);
+}
+
+at::Tensor WeightLoader::raw(const std::string& name, const std::vector<int64_t>& shape) {
+  check(name, shape);
   return src_->tensor(name);
+}
+
+bool WeightLoader::direct() const {
+  return dtype_ == at::kFloat && device_.is_cpu();
 }
 
 at::Tensor WeightLoader::convert(const at::Tensor& t) const { return convert(t, dtype_); }
@@ -47,7 +87,36 @@ at::Tensor WeightLoader::convert(const at::Tensor& t, c10::ScalarType dtype) con
 }
 
 at::Tensor WeightLoader::get(const std::string& name, const std::vector<int64_t>& shape) {
+  if (direct() && !src_->views_file()) {  // decoded straight into its final buffer
+    check(name, shape);
+    at::Tensor t = empty_weight(shape);
+    src_->read_into(name, t);
+    return t;
+  }
   return convert(raw(name, shape));
+}
+
+at::Tensor WeightLoader::get_cat(const std::vector<std::pair<std::string, std::vector<int64_t>>>& parts) {
+  if (!direct()) {
+    std::vector<at::Tensor> ts;
+    for (const auto& [name, shape] : parts) ts.push_back(raw(name, shape));
+    return convert(at::cat(ts));
+  }
+  int64_t rows = 0;
+  for (const auto& [name, shape] : parts) {
+    check(name, shape);
+    rows += shape.at(0);
+  }
+  std::vector<int64_t> shape = parts.at(0).second;
+  shape[0] = rows;
+  at::Tensor out = empty_weight(shape);
+  rows = 0;
+  for (const auto& [name, part_shape] : parts) {
+    at::Tensor slice = out.narrow(0, rows, part_shape[0]);  // contiguous: a row range
+    src_->read_into(name, slice);
+    rows += part_shape[0];
+  }
+  return out;
 }
 
 at::Tensor WeightLoader::get(const std::string& name, const std::vector<int64_t>& shape, c10::ScalarType dtype) {
@@ -77,7 +146,7 @@ std::vector<std::string> WeightLoader::unused() const {
 
 at::Tensor load_lm_head(WeightLoader& w, const DecoderConfig& cfg, const at::Tensor& embed, const std::string& name) {
   if (cfg.tie_word_embeddings) {
-    if (w.has(name)) w.raw(name, {cfg.vocab_size, cfg.hidden_size});  // tied: HF ignores it too
+    if (w.has(name)) w.check(name, {cfg.vocab_size, cfg.hidden_size});  // tied: HF ignores it too
     return embed;
   }
   if (!w.has(name)) {
@@ -101,13 +170,14 @@ void load_llama_style(WeightLoader& w, const DecoderConfig& c, DecoderWeights& o
     if (fused) {
       L.qkv_w = w.get(a + "qkv_proj.weight", {nq + 2 * nkv, H});
     } else {
-      L.qkv_w = w.convert(at::cat({w.raw(a + "q_proj.weight", {nq, H}), w.raw(a + "k_proj.weight", {nkv, H}),
-                                   w.raw(a + "v_proj.weight", {nkv, H})}));
+      L.qkv_w = w.get_cat(
+          {{a + "q_proj.weight", {nq, H}}, {a + "k_proj.weight", {nkv, H}}, {a + "v_proj.weight", {nkv, H}}});
     }
     if (c.qkv_bias) {
-      L.qkv_b = fused ? w.get(a + "qkv_proj.bias", {nq + 2 * nkv})
-                      : w.convert(at::cat({w.raw(a + "q_proj.bias", {nq}), w.raw(a + "k_proj.bias", {nkv}),
-                                           w.raw(a + "v_proj.bias", {nkv})}));
+      L.qkv_b =
+          fused ? w.get(a + "qkv_proj.bias", {nq + 2 * nkv})
+                : w.get_cat(
+                      {{a + "q_proj.bias", {nq}}, {a + "k_proj.bias", {nkv}}, {a + "v_proj.bias", {nkv}}});
     }
     L.o_w = w.get(a + "o_proj.weight", {H, nq});
     if (c.o_bias) L.o_b = w.get(a + "o_proj.bias", {H});
@@ -126,12 +196,12 @@ void load_llama_style(WeightLoader& w, const DecoderConfig& c, DecoderWeights& o
     if (fused) {
       L.up_w = w.get(m + "gate_up_proj.weight", {2 * I, H});
     } else {
-      L.up_w = w.convert(at::cat({w.raw(m + "gate_proj.weight", {I, H}), w.raw(m + "up_proj.weight", {I, H})}));
+      L.up_w = w.get_cat({{m + "gate_proj.weight", {I, H}}, {m + "up_proj.weight", {I, H}}});
     }
     L.down_w = w.get(m + "down_proj.weight", {H, I});
     if (c.mlp_bias) {
       L.up_b = fused ? w.get(m + "gate_up_proj.bias", {2 * I})
-                     : w.convert(at::cat({w.raw(m + "gate_proj.bias", {I}), w.raw(m + "up_proj.bias", {I})}));
+                     : w.get_cat({{m + "gate_proj.bias", {I}}, {m + "up_proj.bias", {I}}});
       L.down_b = w.get(m + "down_proj.bias", {H});
     }
   }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lm/tensor_source.h"
@@ -44,8 +45,13 @@ class WeightLoader {
   // The tensor with the expected shape, converted to the model dtype (or `dtype` when given).
   at::Tensor get(const std::string& name, const std::vector<int64_t>& shape);
   at::Tensor get(const std::string& name, const std::vector<int64_t>& shape, c10::ScalarType dtype);
+  // The tensors concatenated along dim 0 (fused q | k | v, gate | up), converted. For float32 on
+  // the CPU each part is written straight into its rows of the fused buffer (no second copy).
+  at::Tensor get_cat(const std::vector<std::pair<std::string, std::vector<int64_t>>>& parts);
   // Raw checked tensor (CPU, stored dtype) for adapters that transform before converting.
   at::Tensor raw(const std::string& name, const std::vector<int64_t>& shape);
+  // The checks of raw() (present, shape, dtype) without reading the tensor; marks it used.
+  void check(const std::string& name, const std::vector<int64_t>& shape);
   at::Tensor convert(const at::Tensor& t) const;  // to model dtype + device
   at::Tensor convert(const at::Tensor& t, c10::ScalarType dtype) const;
 
@@ -66,6 +72,7 @@ class WeightLoader {
   c10::ScalarType dtype_;
   c10::Device device_;
   std::set<std::string> used_;
+  bool direct() const;  // float32 on the CPU: weights can be written into their final buffers
 };
 
 // The common layout of Llama-derived checkpoints (model.embed_tokens, model.layers.{i}.self_attn.

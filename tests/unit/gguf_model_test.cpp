@@ -4,8 +4,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include <torch/torch.h>
+
 #include "catch.h"
 #include "gguf_test_util.h"
+#include "lm/tensor_source.h"
 #include "lm_test_util.h"
 #include "ntm/error.h"
 #include "ntm/lm/config.h"
@@ -84,4 +87,34 @@ TEST_CASE("gguf models: unknown architecture and broken files are one-line exit-
   CHECK(r.output.find("cut.gguf") != std::string::npos);
   CHECK(r.output.find("past the end") != std::string::npos);
   CHECK(!fs::exists(tmp / "out.safetensors"));
+}
+
+// The loader writes float32 weights straight into their (fused) buffers with read_into(); it must
+// give exactly tensor(): the llama Q/K rows un-permuted row by row, Gemma norms minus one, GPT-2
+// transposed, and a checkpoint folder's bfloat16 widened.
+TEST_CASE("gguf models: weights decoded into their buffers equal the dequantized tensors",
+          "[gguf][lm][unit]") {
+  std::vector<std::string> models;
+  for (const char* name :
+       {"llama-mixed32", "llama-kquants", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gpt2"})
+    models.push_back(fixture("gguf/models/" + std::string(name) + ".gguf"));
+  models.push_back(fixture("lm-models/llama_bf16_sharded"));
+  for (const auto& model : models) {
+    auto src = ntm::lm::open_tensor_source(model);
+    REQUIRE(!src->names().empty());
+    for (const auto& name : src->names()) {
+      INFO(model << ": " << name);
+      at::Tensor want = src->tensor(name).to(torch::kFloat);
+      // A row range of a larger buffer, as in the fused q | k | v matrix.
+      std::vector<int64_t> big = src->shape(name);
+      if (big.empty()) big.push_back(1);
+      const int64_t rows = big[0];
+      big[0] += 3;
+      at::Tensor buf = torch::full(big, -7.0f);
+      at::Tensor slice = want.dim() == 0 ? buf.narrow(0, 2, 1).view({}) : buf.narrow(0, 2, rows);
+      src->read_into(name, slice);
+      CHECK(torch::equal(slice, want));
+      CHECK(torch::equal(buf.narrow(0, 0, 2), torch::full_like(buf.narrow(0, 0, 2), -7.0f)));
+    }
+  }
 }

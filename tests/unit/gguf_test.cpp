@@ -1,6 +1,8 @@
 // [gguf] the GGUF container reader: metadata of every type, tensor infos, alignment, and hostile
 // files (truncation, counts of 2^40, unknown ids, overflowing dims, offsets outside the file,
 // misaligned data) -> one-line input errors naming the file and the field, in bounded memory.
+#include <ATen/core/Tensor.h>  // first: c10 pulls in glog, whose CHECK must not replace Catch's
+
 #include <fstream>
 
 #include "catch.h"

@@ -127,10 +127,13 @@ class File {
   // type when ntm cannot dequantize that type.
   at::Tensor dequantize(const std::string& name) const;
   at::Tensor dequantize(const TensorInfo& t) const;
+  // The same into caller memory: t.numel() floats at `dst` (blocks in parallel).
+  void dequantize_into(const TensorInfo& t, float* dst) const;
 
  private:
   File() = default;
   void parse();
+  void check_supported(const TensorInfo& t) const;  // error naming the tensor and its type
   std::string path_;
   std::unique_ptr<MappedFile> map_;  // open()
   std::string owned_;                // from_bytes() image

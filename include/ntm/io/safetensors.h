@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "ntm/util/mapped_file.h"
+
 namespace ntm::st {
 
 enum class DType { kBool, kU8, kI8, kI16, kI32, kI64, kF16, kBF16, kF32, kF64 };
@@ -64,7 +66,8 @@ class File {
  private:
   File() = default;
   std::string path_;
-  const uint8_t* base_ = nullptr;
+  std::unique_ptr<MappedFile> map_;
+  const uint8_t* base_ = nullptr;  // map_->data()
   size_t size_ = 0;
   Header header_;
   std::map<std::string, size_t> index_;
