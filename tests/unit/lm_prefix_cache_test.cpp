@@ -3,7 +3,8 @@
 // fixture family (llama-like RoPE, gpt2 learned positions, gemma2 window + soft-capping, ...),
 // at batch sizes 1 and > 1, through both attention paths (the CPU manual one and, with
 // NTM_LM_FORCE_SDPA=1, the masked SDPA one that CUDA takes). build-labels end to end on the
-// tiny LM and (when fetched) SmolLM2: --no-prefix-cache writes the same store.
+// tiny LM and (when fetched) SmolLM2: --no-prefix-cache writes the same store. REQUIRE, not CHECK:
+// after <torch/torch.h> CHECK is glog's macro, which Catch does not count.
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -65,11 +66,11 @@ TEST_CASE("lm: a cached prompt prefix gives the full computation's outputs on ev
     for (int64_t i = 0; i < 8; ++i) prefix.push_back((1 + 37 * i) % V);
     auto cache = lm->prefix_cache(prefix);
     if (!cache) {  // dynamic / longrope RoPE: no reuse, and the runner must not pretend otherwise
-      CHECK((lm->config().rope.type == "dynamic" || lm->config().rope.type == "longrope"));
+      REQUIRE((lm->config().rope.type == "dynamic" || lm->config().rope.type == "longrope"));
       continue;
     }
     ++with_cache;
-    CHECK(CausalLM::prefix_length(cache) == 8);
+    REQUIRE(CausalLM::prefix_length(cache) == 8);
     auto docs = prefixed_docs(prefix, V);
     ntm::lm::ForwardOptions full;
     full.all_layers = true;
@@ -87,28 +88,28 @@ TEST_CASE("lm: a cached prompt prefix gives the full computation's outputs on ev
         double dh = max_abs_diff(got.last_hidden, want.last_hidden);
         double da = max_abs_diff(got.all_layers_last_hidden, want.all_layers_last_hidden);
         INFO("max |diff| logits " << dl << ", hidden " << dh << ", all layers " << da);
-        CHECK(dl <= 1e-5);
-        CHECK(dh <= 1e-5);
-        CHECK(da <= 1e-5);
-        CHECK(at::equal(got.argmax, want.argmax));
+        REQUIRE(dl <= 1e-5);
+        REQUIRE(dh <= 1e-5);
+        REQUIRE(da <= 1e-5);
+        REQUIRE(at::equal(got.argmax, want.argmax));
       }
     }
   }
-  CHECK(with_cache >= 11);  // no fixture uses dynamic or longrope RoPE
+  REQUIRE(with_cache >= 11);  // no fixture uses dynamic or longrope RoPE
 }
 
 TEST_CASE("lm: an empty prefix gives no cache; a prefix no sequence starts with changes nothing", "[lm][prefix][unit]") {
   auto lm = CausalLM::load(fixture("lm-models/llama"), {"float32", c10::Device(c10::kCPU)});
-  CHECK(lm->prefix_cache({}) == nullptr);
-  CHECK(CausalLM::prefix_length(nullptr) == 0);
+  REQUIRE(lm->prefix_cache({}) == nullptr);
+  REQUIRE(CausalLM::prefix_length(nullptr) == 0);
   // A cache whose ids no sequence starts with: every sequence runs in full.
   auto cache = lm->prefix_cache({11, 12, 13});
   std::vector<std::vector<int64_t>> docs = {{1, 2, 3, 4}, {5}, {11, 2}};
   ntm::lm::ForwardOptions full, cached;
   cached.prefix = cache;
   auto want = lm->run(docs, full), got = lm->run(docs, cached);
-  CHECK(max_abs_diff(got.last_logits, want.last_logits) <= 1e-5);
-  CHECK(max_abs_diff(got.last_hidden, want.last_hidden) <= 1e-5);
+  REQUIRE(max_abs_diff(got.last_logits, want.last_logits) <= 1e-5);
+  REQUIRE(max_abs_diff(got.last_hidden, want.last_hidden) <= 1e-5);
 }
 
 namespace {
@@ -143,7 +144,7 @@ void check_build_labels_prefix(const std::string& model, const std::string& corp
       INFO(mode << " batch_tokens " << batch_tokens << "\n" << r.output);
       REQUIRE(r.exit_code == 0);
       auto meta = nlohmann::json::parse(ntm::read_file(out + "/meta.json"));
-      CHECK(meta["extra"]["prefix_cache"]["used"] == (mode == "--prefix-cache"));
+      REQUIRE(meta["extra"]["prefix_cache"]["used"] == (mode == "--prefix-cache"));
       auto c = ntm::labels::LabelStoreReader(out).read_all();
       if (!want.soft_labels.defined()) {
         want = c;
@@ -153,11 +154,11 @@ void check_build_labels_prefix(const std::string& model, const std::string& corp
       double dl = max_abs_diff(c.soft_labels, want.soft_labels), dh = max_abs_diff(c.hidden, want.hidden);
       double da = max_abs_diff(c.layer_hidden, want.layer_hidden);
       INFO("max |diff| soft labels " << dl << ", hidden " << dh << ", layers " << da);
-      CHECK(dl <= bound(want.soft_labels));
-      CHECK(dh <= bound(want.hidden));
-      CHECK(da <= bound(want.layer_hidden));
-      CHECK(at::equal(c.next_token, want.next_token));
-      CHECK(at::equal(c.prompt_tokens, want.prompt_tokens));
+      REQUIRE(dl <= bound(want.soft_labels));
+      REQUIRE(dh <= bound(want.hidden));
+      REQUIRE(da <= bound(want.layer_hidden));
+      REQUIRE(at::equal(c.next_token, want.next_token));
+      REQUIRE(at::equal(c.prompt_tokens, want.prompt_tokens));
     }
   }
 }
@@ -177,7 +178,7 @@ TEST_CASE("build-labels: --prefix-cache and --no-prefix-cache write the same sto
                    q(source_path("data/tiny-lm")) + " --out " + q(out) +
                    " --vocab-size 30 --layers all --dtype float32 --chunk-size 8 --batch-tokens 1 --resume");
   INFO(r.output);
-  CHECK(r.exit_code == 0);
+  REQUIRE(r.exit_code == 0);
 }
 
 TEST_CASE("build-labels: the prefix cache on the real SmolLM2 Q4_1 GGUF gives the full computation's store", "[labels][prefix][e2e][assets]") {
