@@ -24,6 +24,7 @@ void setup_build_labels(CLI::App& sub, CommandContext& ctx) {
   binder->add("shard", opts->shard, "i/n: process the i-th of n contiguous slices (merge with `ntm merge-labels`)");
   binder->add("resume", opts->resume, "continue an interrupted run in --out");
   binder->add("chunk_size", opts->chunk_size, "documents per label-store chunk (the unit of resume)");
+  binder->add("prefix_cache", opts->prefix_cache, "run the prompts' shared head (BOS + instruction + \"Document:\") once and every document from there (--no-prefix-cache: each prompt in full; same results)");
   add_corpus_flags(*binder, *opts);
   ctx.run = [opts, binder, &ctx] {
     if (!resolve_options(*binder, *opts)) return 0;

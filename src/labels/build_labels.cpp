@@ -250,7 +250,8 @@ void warn_if_vocab_fits_badly(const BuildLabelsOptions& o, int64_t empty_bow, in
 // in chunk order). layers: indices into the LM's [L+1] hidden states stored as layer_hidden.
 // Returns nothing when SIGINT/SIGTERM arrives between two LM batches (the chunk is abandoned).
 std::optional<labels::Chunk> run_lm(const lm::CausalLM& model, const Prepared& p, const at::Tensor& word_ids,
-                     const std::vector<int64_t>& layers, const BuildLabelsOptions& o) {
+                     const std::vector<int64_t>& layers, const BuildLabelsOptions& o,
+                     const std::shared_ptr<const lm::PrefixCache>& prefix) {
   const int64_t n = static_cast<int64_t>(p.ids.size());
   const int64_t V = word_ids.size(0);
   const int64_t S = static_cast<int64_t>(layers.size());
@@ -259,6 +260,7 @@ std::optional<labels::Chunk> run_lm(const lm::CausalLM& model, const Prepared& p
   fo.layers = layers;
   fo.token_ids.assign(word_ids.data_ptr<int64_t>(), word_ids.data_ptr<int64_t>() + V);  // soft labels only
   fo.argmax = true;                                                                    // next_token
+  fo.prefix = prefix;
   if (stop_requested()) return std::nullopt;
   fo.after_batch = [] {  // between two LM batches: the test hook's delay, then a stop request ends the chunk
     fault_lm_batch_delay();
@@ -488,6 +490,17 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
                 {"word_tokens", word_ids64},
                 {"word_token_report", text::to_json(wt.report)}};
   meta.config = json(o);
+  // The prompts' shared head runs once (its keys/values are reused; the outputs are the same, so
+  // this is a record, not part of the store's identity).
+  std::shared_ptr<const lm::PrefixCache> prefix;
+  if (o.prefix_cache) {
+    const std::vector<int32_t> head = tok->encode(prompt_head(tmpl), /*add_special_tokens=*/true);
+    prefix = model->prefix_cache(std::vector<int64_t>(head.begin(), head.end()));
+    if (prefix)
+      spdlog::info("build-labels: the prompt head ({} tokens) runs once; every document continues from its cached "
+                   "keys and values (--no-prefix-cache: every prompt in full)", head.size());
+  }
+  meta.extra["prefix_cache"] = {{"used", prefix != nullptr}, {"tokens", lm::CausalLM::prefix_length(prefix)}};
 
   labels::LabelStoreWriter writer(o.out, meta, o.resume);
   labels::store_lm_word_embeddings(writer, o.model, *tok, vocab.words(), wt.report);  // ETM/ECRTM word init
@@ -568,7 +581,7 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
     for (int64_t d = 0; d < n; ++d) empty_bow += p.bow.indptr[d + 1] == p.bow.indptr[d] ? 1 : 0;
     pos += n;
     if (pos < shard_end) launch(pos);
-    std::optional<labels::Chunk> c = run_lm(*model, p, word_ids, meta.layers, o);
+    std::optional<labels::Chunk> c = run_lm(*model, p, word_ids, meta.layers, o, prefix);
     commit_pending();
     // SIGINT/SIGTERM: stop at once (between LM batches), or once the chunk being written is
     // committed; the store stays resumable and the exit status is 128 + signal.

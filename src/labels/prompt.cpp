@@ -91,6 +91,12 @@ std::string python_rstrip(std::string_view s) {
   return std::string(s.substr(0, end));
 }
 
+std::string prompt_head(const PromptTemplate& tmpl) {
+  std::string head = tmpl.text;
+  replace_all(head, "{instruction}", tmpl.instruction);
+  return head.substr(0, head.find("{document}"));
+}
+
 std::string render_prompt(const PromptTemplate& tmpl, std::string_view document) {
   // Substitute {instruction} first: the document is inserted verbatim and never re-scanned.
   std::string head = tmpl.text;

@@ -63,38 +63,69 @@ c10::Device CausalLM::device() const { return impl_->device; }
 const std::string& CausalLM::dir() const { return impl_->dir; }
 
 ForwardResult CausalLM::forward(const std::vector<std::vector<int64_t>>& seqs, const ForwardOptions& opts) const {
+  return impl_->forward(seqs, opts, opts.prefix.get(), nullptr);
+}
+
+std::shared_ptr<const PrefixCache> CausalLM::prefix_cache(const std::vector<int64_t>& ids) const {
+  if (ids.empty() || (impl_->rope && impl_->rope->length_dependent())) return nullptr;
+  auto cache = std::make_shared<PrefixCache>();
+  ForwardOptions fo;
+  impl_->forward({ids}, fo, nullptr, cache.get());
+  cache->ids = ids;
+  return cache;
+}
+
+int64_t CausalLM::prefix_length(const std::shared_ptr<const PrefixCache>& prefix) {
+  return prefix ? static_cast<int64_t>(prefix->ids.size()) : 0;
+}
+
+ForwardResult CausalLM::Impl::forward(const std::vector<std::vector<int64_t>>& seqs, const ForwardOptions& opts,
+                                      const PrefixCache* prefix, PrefixCache* capture) const {
   c10::InferenceMode guard;
-  const DecoderConfig& c = impl_->cfg;
-  const DecoderWeights& W = impl_->weights;
+  const DecoderConfig& c = cfg;
+  const DecoderWeights& W = weights;
   if (seqs.empty()) usage_error("lm forward: no sequences");
 
-  // Packed layout: ids, positions, last-token rows, padded slots.
+  // Packed layout: ids, positions, last-token rows, padded slots. With a prefix, sequence b
+  // runs only its tokens from p_b on (positions p_b..n-1); keys 0..p_b-1 come from the cache.
   PackedBatch batch;
-  std::vector<int64_t> ids, pos, last, slot;
-  for (const auto& s : seqs) batch.max_len = std::max<int64_t>(batch.max_len, static_cast<int64_t>(s.size()));
+  std::vector<int64_t> ids, pos, last, slot, full_lengths;
+  std::vector<int64_t> skip(seqs.size(), 0);
   for (size_t b = 0; b < seqs.size(); ++b) {
     const auto& s = seqs[b];
-    const int64_t n = static_cast<int64_t>(s.size());
+    if (!prefix) continue;
+    const size_t m = std::min(prefix->ids.size(), s.empty() ? size_t(0) : s.size() - 1);
+    size_t p = 0;
+    while (p < m && s[p] == prefix->ids[p]) ++p;
+    skip[b] = static_cast<int64_t>(p);
+  }
+  for (size_t b = 0; b < seqs.size(); ++b)
+    batch.max_len = std::max<int64_t>(batch.max_len, static_cast<int64_t>(seqs[b].size()) - skip[b]);
+  for (size_t b = 0; b < seqs.size(); ++b) {
+    const auto& s = seqs[b];
+    const int64_t n = static_cast<int64_t>(s.size()), p = skip[b];
     if (n == 0) input_error("lm forward: sequence ", b, " is empty (every sequence needs at least one token)");
     if (c.pos == PosKind::kLearned && n > c.max_position_embeddings)
       input_error("lm forward: sequence ", b, " has ", n, " tokens but the model knows only ",
                   c.max_position_embeddings, " positions");
     batch.offsets.push_back(static_cast<int64_t>(ids.size()));
-    batch.lengths.push_back(n);
-    for (int64_t t = 0; t < n; ++t) {
+    batch.lengths.push_back(n - p);
+    batch.prefix_lengths.push_back(p);
+    full_lengths.push_back(n);
+    for (int64_t t = p; t < n; ++t) {
       const int64_t id = s[static_cast<size_t>(t)];
       if (id < 0 || id >= c.vocab_size)
         input_error("lm forward: sequence ", b, " token ", t, ": id ", id, " is outside the vocabulary [0, ",
                     c.vocab_size, ")");
       ids.push_back(id);
       pos.push_back(t);
-      slot.push_back(static_cast<int64_t>(b) * batch.max_len + t);
+      slot.push_back(static_cast<int64_t>(b) * batch.max_len + t - p);
     }
     last.push_back(static_cast<int64_t>(ids.size()) - 1);
   }
   const auto long_opts = at::TensorOptions().dtype(at::kLong);
   auto to_dev = [&](const std::vector<int64_t>& v) {
-    return at::tensor(v, long_opts).to(impl_->device);
+    return at::tensor(v, long_opts).to(device);
   };
   at::Tensor ids_t = to_dev(ids), pos_t = to_dev(pos), last_t = to_dev(last);
   batch.slot = to_dev(slot);
@@ -109,7 +140,10 @@ ForwardResult CausalLM::forward(const std::vector<std::vector<int64_t>>& seqs, c
   std::vector<at::Tensor> layer_states;  // each [B, H]
   if (opts.all_layers) layer_states.push_back(x.index_select(0, last_t));
   at::Tensor cos, sin;
-  if (impl_->rope) std::tie(cos, sin) = impl_->rope->cos_sin(batch.lengths, pos_t);
+  // Full lengths: the table must reach position n - 1 (length-dependent types never have a prefix).
+  if (rope) std::tie(cos, sin) = rope->cos_sin(full_lengths, pos_t);
+  if (prefix) batch.prefix_lengths_t = to_dev(batch.prefix_lengths);
+  if (capture) capture->k.clear(), capture->v.clear();
 
   for (int64_t l = 0; l < c.num_layers; ++l) {
     const LayerWeights& L = W.layers[static_cast<size_t>(l)];
@@ -122,12 +156,21 @@ ForwardResult CausalLM::forward(const std::vector<std::vector<int64_t>>& seqs, c
       q = norm(c, q, L.q_norm_w);
       k = norm(c, k, L.k_norm_w);
     }
-    if (impl_->rope) {
-      q = impl_->rope->apply(q, cos, sin);
-      k = impl_->rope->apply(k, cos, sin);
+    if (rope) {
+      q = rope->apply(q, cos, sin);
+      k = rope->apply(k, cos, sin);
+    }
+    if (capture) {
+      capture->k.push_back(k.contiguous());
+      capture->v.push_back(v.contiguous());
+    }
+    at::Tensor pk, pv;
+    if (prefix) {
+      pk = prefix->k[static_cast<size_t>(l)];
+      pv = prefix->v[static_cast<size_t>(l)];
     }
     const double scale = c.attn_scale_by_layer ? c.attn_scale / static_cast<double>(l + 1) : c.attn_scale;
-    at::Tensor a = attention(q, k, v, batch, scale, c.sliding_window[static_cast<size_t>(l)], c.attn_softcap);
+    at::Tensor a = attention(q, k, v, pk, pv, batch, scale, c.sliding_window[static_cast<size_t>(l)], c.attn_softcap);
     a = linear(a, L.o_w, L.o_b);  // [N, H]
     if (c.sandwich_norms) a = norm(c, a, L.post_attn_norm_w);
     x = x + a;

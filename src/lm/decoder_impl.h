@@ -2,6 +2,7 @@
 // CausalLM's state (internal to src/lm).
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lm/rope.h"
 #include "lm/weights.h"
@@ -16,6 +17,16 @@ struct CausalLM::Impl {
   c10::Device device = c10::Device(c10::kCPU);
   DecoderWeights weights;
   std::unique_ptr<Rope> rope;
+
+  // The decoder pass. prefix: continue each sequence from the cached keys/values (see
+  // ForwardOptions::prefix); capture: keep every layer's keys/values of the (single) sequence.
+  ForwardResult forward(const std::vector<std::vector<int64_t>>& seqs, const ForwardOptions& opts,
+                        const PrefixCache* prefix, PrefixCache* capture) const;
+};
+
+struct PrefixCache {
+  std::vector<int64_t> ids;
+  std::vector<at::Tensor> k, v;  // per layer [P, nKV, hd] after q/k norm and RoPE, model dtype, on the device
 };
 
 }  // namespace ntm::lm

@@ -19,11 +19,16 @@ struct PackedBatch {
   std::vector<int64_t> lengths, offsets;
   int64_t max_len = 0;
   at::Tensor slot;  // [N] long: row of each token in the right-padded [B * max_len] layout
+  // With a cached prefix: sequence b's rows are its tokens p_b..p_b+lengths[b]-1, and its keys
+  // 0..p_b-1 are the first p_b rows of the cached prefix keys/values. Empty: no prefix.
+  std::vector<int64_t> prefix_lengths;
+  at::Tensor prefix_lengths_t;  // [B] long on the device (defined when a prefix is used)
 };
 
 // q [N, nH, hd], k and v [N, nKV, hd] -> [N, nH * hd]. Causal, optionally a sliding window
 // (window > 0: key j visible from query i when i - j < window) and soft-capping of the scores.
-at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const PackedBatch& batch,
-                     double scale, int64_t window, double softcap);
+// pk / pv [P, nKV, hd]: the cached prefix keys/values (undefined without a prefix).
+at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& pk,
+                     const at::Tensor& pv, const PackedBatch& batch, double scale, int64_t window, double softcap);
 
 }  // namespace ntm::lm

@@ -26,8 +26,10 @@ class Rope {
   // inv_freq [rotary_dim / 2] fp32 and the attention scaling for a sequence of length seq_len.
   std::pair<at::Tensor, double> inv_freq(int64_t seq_len) const;
 
- private:
+  // dynamic / longrope: frequencies depend on the sequence length (no prefix reuse).
   bool length_dependent() const;
+
+ private:
   const DecoderConfig& cfg_;
   c10::Device device_;
   int64_t dim_;

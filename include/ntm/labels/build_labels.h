@@ -32,12 +32,13 @@ struct BuildLabelsOptions : CorpusOptions {  // format, columns, quoting, bad ro
   std::string shard;                  // "i/n": process the i-th of n contiguous corpus slices
   bool resume = false;                // continue an interrupted run in --out
   int64_t chunk_size = 4096;          // documents per label-store chunk
+  bool prefix_cache = true;           // run the prompts' shared head (BOS + instruction + "Document:") once
 
   void validate() const;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BuildLabelsOptions, corpus, model, out, vocab, vocab_size, prompt,
                                                 batch_tokens, max_tokens, on_long_prompt, dtype, hidden_dtype, layers, shard, resume,
-                                                chunk_size, format, text_column, label_column, quoting,
+                                                chunk_size, prefix_cache, format, text_column, label_column, quoting,
                                                 on_bad_row, max_doc_bytes)
 
 struct BuildLabelsReport {

@@ -25,6 +25,10 @@ const std::vector<std::pair<std::string, std::string>>& builtin_instructions();
 // Renders the prompt for one document and right-strips it like Python's str.rstrip().
 std::string render_prompt(const PromptTemplate& tmpl, std::string_view document);
 
+// The prompt text before the first {document} ({instruction} substituted): the head every
+// document's prompt starts with (build-labels runs its tokens once, see CausalLM::prefix_cache).
+std::string prompt_head(const PromptTemplate& tmpl);
+
 // Python str.rstrip() with no arguments (Unicode whitespace as str.isspace) on UTF-8 text.
 std::string python_rstrip(std::string_view s);
 

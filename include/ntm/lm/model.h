@@ -4,7 +4,7 @@
 //   auto lm = ntm::lm::CausalLM::load("path/to/model", {"auto", device});
 //   auto out = lm->run({{1, 2, 3}, {4, 5}}, {});   // out.last_logits [2, V_lm]
 //
-// Every sequence is run as if alone: positions start at 0 for each sequence, batches are
+// Every sequence is run as if alone (also when it continues from a shared PrefixCache): positions start at 0 for each sequence, batches are
 // right-padded internally (a real token never sees a pad under the causal mask), and the final
 // norm and LM head are applied only at each sequence's last real token.
 #include <ATen/core/Tensor.h>
@@ -20,6 +20,9 @@
 
 namespace ntm::lm {
 
+// Keys and values of a token prefix that many sequences share (CausalLM::prefix_cache).
+struct PrefixCache;
+
 struct LoadOptions {
   std::string dtype = "auto";  // auto | float32 | bfloat16 | float16 (auto: bf16 on CUDA, fp32 on CPU)
   c10::Device device = c10::Device(c10::kCPU);
@@ -32,6 +35,10 @@ struct ForwardOptions {
   std::vector<int64_t> layers;     // with all_layers, run() keeps only these of the L+1 (empty: all)
   // run(): called after each batch; returning false abandons the run (ForwardResult::stopped).
   std::function<bool()> after_batch;
+  // Non-null: each sequence runs only from its longest common token prefix with the cached ids
+  // (at most n - 1 tokens, so its last token is always computed), attending to the cached keys
+  // and values at positions 0..p-1. Same results as without, up to floating-point rounding.
+  std::shared_ptr<const PrefixCache> prefix;
 };
 
 struct ForwardResult {
@@ -57,6 +64,14 @@ class CausalLM {
   // out-of-memory error is an input error naming --batch-tokens.
   ForwardResult run(const std::vector<std::vector<int64_t>>& seqs, const ForwardOptions& opts,
                     int64_t batch_tokens = 8192) const;
+
+  // Runs `ids` once and keeps every layer's keys and values for ForwardOptions::prefix. Null
+  // where a cached prefix cannot be continued exactly: RoPE types whose frequencies depend on
+  // the whole sequence's length (dynamic, longrope). Only ids matter, never text: a sequence
+  // that shares just the first p ids reuses just those p.
+  std::shared_ptr<const PrefixCache> prefix_cache(const std::vector<int64_t>& ids) const;
+  // Number of token ids held by a prefix cache (0 for null).
+  static int64_t prefix_length(const std::shared_ptr<const PrefixCache>& prefix);
 
   const DecoderConfig& config() const;
   c10::ScalarType dtype() const;
