@@ -63,7 +63,8 @@ json config_file(const std::string& model) {
 // TrainOptions' defaults under configs/<model>.json (what `train --model <model>` starts from).
 json train_defaults(const std::string& model) {
   json want = ntm::topic::TrainOptions{};
-  for (const auto& [key, value] : config_file(model).items()) want[key] = value;
+  const json file = config_file(model);  // (a temporary's items() would dangle in the loop)
+  for (const auto& [key, value] : file.items()) want[key] = value;
   want["model"] = model;
   return want;
 }
@@ -108,8 +109,15 @@ std::map<std::string, std::string> documented_defaults(const std::string& cmd) {
 // Whether `shown` (as CLI11 prints a default: 0,1,2 for a list) is the JSON value `v`.
 bool same_default(const json& v, const std::string& shown) {
   if (v.is_string()) return v.get<std::string>() == shown;
-  if (v.is_number()) return !shown.empty() && std::stod(shown) == Approx(v.get<double>());
+  if (v.is_number()) {
+    try {
+      return std::stod(shown) == Approx(v.get<double>());
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
   if (v.is_array()) {
+    if (shown == "[]") return v.empty();
     std::vector<std::string> parts;
     std::stringstream ss(shown);
     for (std::string p; std::getline(ss, p, ',');) parts.push_back(p);
