@@ -34,12 +34,14 @@ void setup_build_labels(CLI::App& sub, CommandContext& ctx) {
 }
 
 void setup_merge_labels(CLI::App& sub, CommandContext& ctx) {
+  auto opts = std::make_shared<MergeLabelsOptions>();
   auto shards = std::make_shared<std::vector<std::string>>();
-  auto out = std::make_shared<std::string>();
-  sub.add_option("--out", *out, "merged label store directory")->required();
-  sub.add_option("shards", *shards, "shard label stores (from build-labels --shard i/n)")->required();
-  ctx.run = [shards, out] {
-    merge_label_stores(*shards, *out);
+  auto binder = std::make_shared<OptionBinder>(&sub);
+  binder->add("out", opts->out, "merged label store directory");
+  sub.add_option("shards", *shards, "shard label stores (from build-labels --shard i/n)");
+  ctx.run = [opts, shards, binder] {
+    if (!resolve_options(*binder, *opts)) return 0;
+    merge_label_stores(*shards, opts->out);
     return 0;
   };
 }

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "ntm/error.h"
 #include "ntm/labels/label_store.h"
 #include "ntm/labels/show_labels.h"
 
@@ -12,10 +13,15 @@ namespace ntm::cli {
 void setup_check_labels(CLI::App& sub, CommandContext& ctx) {
   auto dir = std::make_shared<std::string>();
   auto show = std::make_shared<labels::ShowLabelsOptions>();
-  sub.add_option("dir", *dir, "label store directory (written by `ntm build-labels`)")->required();
-  sub.add_option("--show", show->count, "also print the first N documents: text, gold label, top soft-label words");
-  sub.add_option("--corpus", show->corpus, "with --show: the corpus file (default: the path in meta.json)");
-  ctx.run = [dir, show] {
+  auto binder = std::make_shared<OptionBinder>(&sub);
+  sub.add_option("dir", *dir, "label store directory (written by `ntm build-labels`)");
+  binder->add("show", show->count, "also print the first N documents: text, gold label, top soft-label words");
+  binder->add("corpus", show->corpus, "with --show: the corpus file (default: the path in meta.json)");
+  binder->add("top_words", show->top_words, "with --show: soft-label words per document");
+  binder->add("text_bytes", show->text_bytes, "with --show: bytes of each document's text shown");
+  ctx.run = [dir, show, binder] {
+    if (!resolve_options(*binder, *show)) return 0;
+    if (dir->empty()) usage_error("check-labels: name the label store directory (ntm check-labels DIR)");
     std::cout << labels::validate_label_store(*dir) << std::flush;
     if (show->count != 0) std::cout << "\n" << labels::show_label_examples(*dir, *show) << std::flush;
     return 0;

@@ -12,25 +12,8 @@
 
 namespace ntm::cli {
 
-struct TokenizeOptions {
-  std::string model;
-  std::string input;
-  bool add_special_tokens = false;
-  std::string tokenizer = "auto";
-  std::string add_bos = "auto";
-  bool stats = false;
-  void validate() const {
-    if (model.empty()) usage_error("--model: required (a folder with tokenizer.json or tokenizer.model)");
-    if (tokenizer != "auto" && tokenizer != "json" && tokenizer != "spm")
-      usage_error("--tokenizer: expected auto, json or spm, got '", tokenizer, "'");
-    if (add_bos != "auto" && add_bos != "yes" && add_bos != "no")
-      usage_error("--add-bos: expected auto, yes or no, got '", add_bos, "'");
-  }
-};
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TokenizeOptions, model, input, add_special_tokens, tokenizer, add_bos, stats)
-
 void setup_tokenize(CLI::App& sub, CommandContext& ctx) {
-  auto opts = std::make_shared<TokenizeOptions>();
+  auto opts = std::make_shared<text::TokenizeOptions>();
   auto binder = std::make_shared<OptionBinder>(&sub);
   binder->add("model", opts->model, "model folder (tokenizer.json, else tokenizer.model; tokenizer_config.json)");
   binder->add("input", opts->input, "file with one JSON string per line (default: stdin)");

@@ -91,6 +91,224 @@ void report_missing_words(const CoherenceResult& r, const CoherenceSettings& cs,
                                       : "counted with 0 occurrences (their pairs score 0)");
 }
 
+CoherenceSettings coherence_settings(const EvalOptions& opt) {
+  CoherenceSettings cs;
+  cs.flavour = opt.coherence_flavour;
+  cs.window_cv = opt.window_cv;
+  cs.window_pmi = opt.window_pmi;
+  cs.epsilon = opt.epsilon;
+  cs.top_n = opt.top_n;
+  return cs;
+}
+
+// Gold labels from --labels-file, else from --corpus's label column (else those theta holds).
+void attach_gold_labels(const EvalOptions& opt, EvalInputs& in) {
+  for (auto& s : in.seeds) {
+    if (!opt.labels_file.empty()) attach_labels_file(opt.labels_file, s);
+    else if (!opt.corpus.empty()) attach_corpus_labels(opt.corpus, opt, s);
+  }
+}
+
+// Coherence reference: --reference-corpus, else --corpus, else the run's training corpus.
+std::string reference_path(const EvalOptions& opt, const EvalInputs& in) {
+  std::string ref_path = opt.reference_corpus;
+  if (ref_path.empty()) ref_path = opt.corpus;
+  if (ref_path.empty() && !in.corpus.empty() && path_exists(in.corpus)) ref_path = in.corpus;
+  return ref_path;
+}
+
+// The coherence measures to compute: without a reference corpus none (a warning), or exit 2 when
+// --metrics named coherence explicitly.
+std::vector<std::string> coherence_measures_to_run(const Selection& sel, const std::string& ref_path) {
+  if (sel.coherence.empty() || !ref_path.empty()) return sel.coherence;
+  if (sel.explicit_coherence)
+    usage_error("--metrics asks for coherence but there is no reference corpus: pass --reference-corpus FILE or --corpus data.tsv");
+  spdlog::warn("no reference corpus (--reference-corpus / --corpus): coherence skipped");
+  return {};
+}
+
+// LLM rating of every seed's topics (all in one batched LM pass); nothing when --llm-rating is off.
+LlmRatingResult rate_all_seeds(const EvalOptions& opt, const EvalInputs& in, c10::Device device) {
+  if (opt.llm_rating.empty()) return {};
+  std::vector<std::vector<std::vector<std::string>>> topics;
+  for (const auto& s : in.seeds) topics.push_back(s.topics);
+  return rate_topics(topics, {opt.llm_rating, opt.chat_format, opt.rating_dtype, opt.rating_batch_tokens, opt.top_n},
+                     device);
+}
+
+// Counts of every seed's top-N topic words in the reference corpus (empty when no coherence runs).
+ReferenceIndex index_reference_corpus(const EvalOptions& opt, const EvalInputs& in, const std::string& ref_path,
+                                      const std::vector<std::string>& coherence) {
+  if (coherence.empty()) return {};
+  std::vector<std::string> words;
+  for (const auto& s : in.seeds)
+    for (const auto& t : s.topics)
+      for (size_t r = 0; r < t.size() && static_cast<int>(r) < opt.top_n; ++r) words.push_back(t[r]);
+  return build_reference_index(ReferenceSpec{ref_path, opt.reference_format, opt}, words);
+}
+
+// Scores one seed at a time into its metrics.json block; remembers the metric keys in first-seen order.
+class SeedScorer {
+ public:
+  SeedScorer(const EvalOptions& opt, const Selection& sel, const std::vector<std::string>& coherence,
+             const CoherenceSettings& cs, const ReferenceIndex& index, c10::Device device)
+      : opt_(opt), sel_(sel), coherence_(coherence), cs_(cs), index_(index), device_(device) {}
+
+  json score(const SeedInput& s, const std::vector<TopicRating>* ratings) {
+    json js = {{"name", s.name}, {"num_topics", s.topics.size()}};
+    if (s.seed >= 0) js["seed"] = s.seed;
+    json m = json::object();
+    if (sel_.diversity) score_diversity(s, m);
+    if (s.theta.defined()) {
+      score_theta(s, js, m);
+    } else if (sel_.clustering || sel_.retrieval) {
+      spdlog::warn("{}: no theta: clustering and retrieval skipped", s.name);
+    }
+    if (!coherence_.empty()) score_coherence(s, js, m);
+    if (ratings) score_llm_rating(*ratings, js, m);
+    if (!s.label_names.empty()) js["label_names"] = s.label_names;
+    js["metrics"] = m;
+    return js;
+  }
+
+  const std::vector<std::string>& keys() const { return keys_; }
+
+ private:
+  void put(json& m, const std::string& k, double v) {
+    m[k] = v;
+    if (std::find(keys_.begin(), keys_.end(), k) == keys_.end()) keys_.push_back(k);
+  }
+
+  void score_diversity(const SeedInput& s, json& m) {
+    put(m, "topic_diversity", topic_diversity(s.topics, opt_.top_n));
+    put(m, "inverted_rbo", inverted_rbo(s.topics, opt_.top_n, opt_.rbo_p));
+  }
+
+  // Topic sizes, and the label-based metrics (clustering, retrieval) of the argmax-theta assignment.
+  void score_theta(const SeedInput& s, json& js, json& m) {
+    const auto assign = argmax_topics(s.theta);
+    std::vector<int64_t> sizes(s.topics.size(), 0);
+    for (int64_t a : assign) ++sizes[a];
+    js["num_documents"] = s.theta.size(0);
+    js["topic_sizes"] = sizes;
+    // Label-based metrics need at least one labelled document (-1 = none); without any they are
+    // left out of metrics.json rather than scored 0.
+    const bool has_labels = std::any_of(s.labels.begin(), s.labels.end(), [](int64_t l) { return l >= 0; });
+    if (has_labels && sel_.clustering) {
+      auto c = clustering_scores(assign, s.labels);
+      put(m, "purity", c.purity);
+      put(m, "inverse_purity", c.inverse_purity);
+      put(m, "harmonic_purity", c.harmonic_purity);
+      put(m, "nmi", c.nmi);
+      put(m, "ari", c.ari);
+      js["num_labelled_documents"] = c.num_documents;
+    }
+    if (has_labels && sel_.retrieval) {
+      RetrievalOptions ro;
+      ro.block_rows = opt_.retrieval_block;
+      ro.device = device_;
+      auto r = retrieval_precision(s.theta, s.labels, ro);
+      for (size_t i = 0; i < r.ks.size(); ++i) put(m, "precision@" + std::to_string(r.ks[i]), r.precision[i]);
+    }
+    if (!has_labels && (sel_.clustering || sel_.retrieval))
+      spdlog::warn("{}: no labelled documents (theta has no gold labels; pass --corpus data.tsv or --labels-file): "
+                   "purity, NMI, ARI and precision@k are left out", s.name);
+  }
+
+  void score_coherence(const SeedInput& s, json& js, json& m) {
+    json per_topic = json::object();
+    const auto results = compute_coherence(index_, s.topics, coherence_, cs_);
+    for (const auto& r : results) {
+      put(m, r.measure, r.mean);
+      per_topic[r.measure] = r.per_topic;
+    }
+    js["coherence_per_topic"] = per_topic;
+    if (!results.empty() && !results.front().missing_words.empty()) report_missing_words(results.front(), cs_, s.name, js);
+  }
+
+  void score_llm_rating(const std::vector<TopicRating>& rs, json& js, json& m) {
+    double a = 0, b = 0;
+    for (const auto& r : rs) a += r.rating, b += r.expected;
+    put(m, "llm_rating", rs.empty() ? 0.0 : a / double(rs.size()));
+    put(m, "llm_rating_expected", rs.empty() ? 0.0 : b / double(rs.size()));
+    js["llm_rating_per_topic"] = ratings_json(rs);
+  }
+
+  const EvalOptions& opt_;
+  const Selection& sel_;
+  const std::vector<std::string>& coherence_;
+  const CoherenceSettings& cs_;
+  const ReferenceIndex& index_;
+  const c10::Device device_;
+  std::vector<std::string> keys_;  // metric keys in first-seen order
+};
+
+// Mean, std and count of each metric over the seeds that have it.
+json aggregate_over_seeds(const std::vector<std::string>& keys, const json& seeds) {
+  json aggregate = json::object();
+  for (const auto& k : keys) {
+    std::vector<double> v;
+    for (const auto& js : seeds)
+      if (js["metrics"].contains(k)) v.push_back(js["metrics"][k].get<double>());
+    auto [mean, sd] = mean_std(v);
+    aggregate[k] = {{"mean", mean}, {"std", sd}, {"n", v.size()}};
+  }
+  return aggregate;
+}
+
+// metrics.json "metric_settings": what each coherence measure was computed with (ntm compare checks them).
+json coherence_metric_settings(const std::vector<std::string>& coherence, const CoherenceSettings& cs,
+                               const ReferenceIndex& index) {
+  json metric_settings = json::object();
+  for (const auto& m : coherence) {
+    const int64_t w = m == "c_v" ? cs.window_cv : (m == "u_mass" ? 0 : cs.window_pmi);
+    metric_settings[m] = {{"flavour", cs.flavour},
+                          {"window", w == 0 ? json("document") : json(w)},
+                          {"epsilon", cs.epsilon},
+                          {"top_n", cs.top_n},
+                          {"gamma", cs.flavour == "palmetto" && m == "c_v" ? 2 : 1},
+                          {"min_count", cs.flavour == "palmetto" && w > 0 ? json(cs.palmetto_min_frequency * w) : json(0)},
+                          {"reference_sha256", index.hash}};
+  }
+  return metric_settings;
+}
+
+// metrics.json "settings": how every metric family was computed.
+json eval_settings(const EvalOptions& opt, const CoherenceSettings& cs, bool coherence, const std::string& ref_path,
+                   const ReferenceIndex& index, c10::Device device, const LlmRatingResult& rating) {
+  json settings = {
+      {"top_n", opt.top_n},
+      {"metrics", opt.metrics},
+      {"diversity", {{"td", "|union of top-N words| / (N K)"}, {"rbo_p", opt.rbo_p}, {"rbo", "extrapolated (RBO_ext)"}}},
+      {"clustering", {{"assignment", "argmax theta"}, {"nmi_average", "arithmetic"}}},
+      {"retrieval",
+       {{"divergence", "KL(query || doc), +1e-12, float32"}, {"ties", "lower document index first"},
+        {"self", "excluded"}, {"device", device.str()}}},
+      {"std", "population (ddof = 0)"}};
+  if (coherence)
+    settings["coherence"] = {{"flavour", cs.flavour},       {"window_c_v", cs.window_cv},
+                             {"window_pmi", cs.window_pmi}, {"epsilon", cs.epsilon},
+                             {"reference", {{"path", ref_path},
+                                            {"format", opt.reference_format},
+                                            {"sha256", index.hash},
+                                            {"documents", index.num_docs()},
+                                            {"tokens", index.num_tokens}}}};
+  if (!rating.seeds.empty()) settings["llm_rating"] = rating.settings;
+  return settings;
+}
+
+// meta.json "inputs": sha256 identities of what was evaluated against.
+json eval_input_identities(const EvalOptions& opt, bool coherence, const ReferenceIndex& index) {
+  json inputs = json::object();
+  if (!opt.run.empty() && path_exists(path_join(opt.run, "meta.json")))
+    inputs["run_meta"] = sha256_file(path_join(opt.run, "meta.json"));
+  if (!opt.topics.empty()) inputs["topics"] = sha256_file(opt.topics);
+  if (!opt.corpus.empty()) inputs["corpus"] = sha256_file(opt.corpus);
+  if (!opt.labels_file.empty()) inputs["labels_file"] = sha256_file(opt.labels_file);
+  if (coherence) inputs["reference"] = index.hash;
+  return inputs;
+}
+
 }  // namespace
 
 void EvalOptions::validate() const {
@@ -103,11 +321,7 @@ void EvalOptions::validate() const {
     usage_error("--reference-format ", reference_format, ": expected text or tokens");
   if (!(rbo_p > 0 && rbo_p < 1)) usage_error("--rbo-p must be in (0, 1)");
   if (out.empty()) usage_error("--out must name a directory");
-  CoherenceSettings cs;
-  cs.flavour = coherence_flavour;
-  cs.window_cv = window_cv;
-  cs.window_pmi = window_pmi;
-  cs.epsilon = epsilon;
+  CoherenceSettings cs = coherence_settings(*this);
   cs.top_n = std::max(top_n, 2);
   ntm::eval::validate(cs);
   parse_metrics(metrics);
@@ -133,173 +347,35 @@ json run_eval(const EvalOptions& opt, const std::string& device_spec, bool force
   const c10::Device device = resolve_device(device_spec);
   EvalInputs in = opt.run.empty() ? load_loose_files(opt.topics, opt.theta, opt.beta) : load_run_dir(opt.run);
   check_eval_inputs(opt, in);
-  for (auto& s : in.seeds) {
-    if (!opt.labels_file.empty()) attach_labels_file(opt.labels_file, s);
-    else if (!opt.corpus.empty()) attach_corpus_labels(opt.corpus, opt, s);
-  }
-  // Coherence reference: --reference-corpus, else --corpus, else the run's training corpus.
-  std::string ref_path = opt.reference_corpus;
-  if (ref_path.empty()) ref_path = opt.corpus;
-  if (ref_path.empty() && !in.corpus.empty() && path_exists(in.corpus)) ref_path = in.corpus;
-  std::vector<std::string> coherence = sel.coherence;
-  if (!coherence.empty() && ref_path.empty()) {
-    if (sel.explicit_coherence)
-      usage_error("--metrics asks for coherence but there is no reference corpus: pass --reference-corpus FILE or --corpus data.tsv");
-    spdlog::warn("no reference corpus (--reference-corpus / --corpus): coherence skipped");
-    coherence.clear();
-  }
+  attach_gold_labels(opt, in);
+  const std::string ref_path = reference_path(opt, in);
+  const std::vector<std::string> coherence = coherence_measures_to_run(sel, ref_path);
   ensure_top_n(in, opt.top_n);
-  // LLM rating of every seed's topics (all in one batched LM pass), before any output is written.
-  LlmRatingResult rating;
-  if (!opt.llm_rating.empty()) {
-    std::vector<std::vector<std::vector<std::string>>> topics;
-    for (const auto& s : in.seeds) topics.push_back(s.topics);
-    rating = rate_topics(topics, {opt.llm_rating, opt.chat_format, opt.rating_dtype, opt.rating_batch_tokens, opt.top_n},
-                         device);
-  }
+  // The LLM rating runs before any output is written.
+  const LlmRatingResult rating = rate_all_seeds(opt, in, device);
   const OutputLock lock = claim_output_dir(opt.out, kEvalFormat, force,
                                            "pass --force to replace it, or choose another --out directory");
 
-  CoherenceSettings cs;
-  cs.flavour = opt.coherence_flavour;
-  cs.window_cv = opt.window_cv;
-  cs.window_pmi = opt.window_pmi;
-  cs.epsilon = opt.epsilon;
-  cs.top_n = opt.top_n;
-  ReferenceIndex index;
-  if (!coherence.empty()) {
-    std::vector<std::string> words;
-    for (const auto& s : in.seeds)
-      for (const auto& t : s.topics)
-        for (size_t r = 0; r < t.size() && static_cast<int>(r) < opt.top_n; ++r) words.push_back(t[r]);
-    index = build_reference_index(ReferenceSpec{ref_path, opt.reference_format, opt}, words);
-  }
-
+  const CoherenceSettings cs = coherence_settings(opt);
+  const ReferenceIndex index = index_reference_corpus(opt, in, ref_path, coherence);
+  SeedScorer scorer(opt, sel, coherence, cs, index, device);
   json seeds = json::array();
-  std::vector<std::string> keys;  // metric keys in first-seen order
-  auto put = [&](json& m, const std::string& k, double v) {
-    m[k] = v;
-    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
-  };
-  for (const auto& s : in.seeds) {
-    json js = {{"name", s.name}, {"num_topics", s.topics.size()}};
-    if (s.seed >= 0) js["seed"] = s.seed;
-    json m = json::object();
-    if (sel.diversity) {
-      put(m, "topic_diversity", topic_diversity(s.topics, opt.top_n));
-      put(m, "inverted_rbo", inverted_rbo(s.topics, opt.top_n, opt.rbo_p));
-    }
-    if (s.theta.defined()) {
-      const auto assign = argmax_topics(s.theta);
-      std::vector<int64_t> sizes(s.topics.size(), 0);
-      for (int64_t a : assign) ++sizes[a];
-      js["num_documents"] = s.theta.size(0);
-      js["topic_sizes"] = sizes;
-      // Label-based metrics need at least one labelled document (-1 = none); without any they are
-      // left out of metrics.json rather than scored 0.
-      const bool has_labels = std::any_of(s.labels.begin(), s.labels.end(), [](int64_t l) { return l >= 0; });
-      if (has_labels && sel.clustering) {
-        auto c = clustering_scores(assign, s.labels);
-        put(m, "purity", c.purity);
-        put(m, "inverse_purity", c.inverse_purity);
-        put(m, "harmonic_purity", c.harmonic_purity);
-        put(m, "nmi", c.nmi);
-        put(m, "ari", c.ari);
-        js["num_labelled_documents"] = c.num_documents;
-      }
-      if (has_labels && sel.retrieval) {
-        RetrievalOptions ro;
-        ro.block_rows = opt.retrieval_block;
-        ro.device = device;
-        auto r = retrieval_precision(s.theta, s.labels, ro);
-        for (size_t i = 0; i < r.ks.size(); ++i) put(m, "precision@" + std::to_string(r.ks[i]), r.precision[i]);
-      }
-      if (!has_labels && (sel.clustering || sel.retrieval))
-        spdlog::warn("{}: no labelled documents (theta has no gold labels; pass --corpus data.tsv or --labels-file): "
-                     "purity, NMI, ARI and precision@k are left out", s.name);
-    } else if (sel.clustering || sel.retrieval) {
-      spdlog::warn("{}: no theta: clustering and retrieval skipped", s.name);
-    }
-    if (!coherence.empty()) {
-      json per_topic = json::object();
-      const auto results = compute_coherence(index, s.topics, coherence, cs);
-      for (const auto& r : results) {
-        put(m, r.measure, r.mean);
-        per_topic[r.measure] = r.per_topic;
-      }
-      js["coherence_per_topic"] = per_topic;
-      if (!results.empty() && !results.front().missing_words.empty()) report_missing_words(results.front(), cs, s.name, js);
-    }
-    if (!rating.seeds.empty()) {
-      const auto& rs = rating.seeds[size_t(&s - in.seeds.data())];
-      double a = 0, b = 0;
-      for (const auto& r : rs) a += r.rating, b += r.expected;
-      put(m, "llm_rating", rs.empty() ? 0.0 : a / double(rs.size()));
-      put(m, "llm_rating_expected", rs.empty() ? 0.0 : b / double(rs.size()));
-      js["llm_rating_per_topic"] = ratings_json(rs);
-    }
-    if (!s.label_names.empty()) js["label_names"] = s.label_names;
-    js["metrics"] = m;
-    seeds.push_back(js);
-  }
+  for (size_t i = 0; i < in.seeds.size(); ++i)
+    seeds.push_back(scorer.score(in.seeds[i], rating.seeds.empty() ? nullptr : &rating.seeds[i]));
 
-  json aggregate = json::object();
-  for (const auto& k : keys) {
-    std::vector<double> v;
-    for (const auto& js : seeds)
-      if (js["metrics"].contains(k)) v.push_back(js["metrics"][k].get<double>());
-    auto [mean, sd] = mean_std(v);
-    aggregate[k] = {{"mean", mean}, {"std", sd}, {"n", v.size()}};
-  }
-  json metric_settings = json::object();
-  for (const auto& m : coherence) {
-    const int64_t w = m == "c_v" ? cs.window_cv : (m == "u_mass" ? 0 : cs.window_pmi);
-    metric_settings[m] = {{"flavour", cs.flavour},
-                          {"window", w == 0 ? json("document") : json(w)},
-                          {"epsilon", cs.epsilon},
-                          {"top_n", cs.top_n},
-                          {"gamma", cs.flavour == "palmetto" && m == "c_v" ? 2 : 1},
-                          {"min_count", cs.flavour == "palmetto" && w > 0 ? json(cs.palmetto_min_frequency * w) : json(0)},
-                          {"reference_sha256", index.hash}};
-  }
-  json settings = {
-      {"top_n", opt.top_n},
-      {"metrics", opt.metrics},
-      {"diversity", {{"td", "|union of top-N words| / (N K)"}, {"rbo_p", opt.rbo_p}, {"rbo", "extrapolated (RBO_ext)"}}},
-      {"clustering", {{"assignment", "argmax theta"}, {"nmi_average", "arithmetic"}}},
-      {"retrieval",
-       {{"divergence", "KL(query || doc), +1e-12, float32"}, {"ties", "lower document index first"},
-        {"self", "excluded"}, {"device", device.str()}}},
-      {"std", "population (ddof = 0)"}};
-  if (!coherence.empty())
-    settings["coherence"] = {{"flavour", cs.flavour},       {"window_c_v", cs.window_cv},
-                             {"window_pmi", cs.window_pmi}, {"epsilon", cs.epsilon},
-                             {"reference", {{"path", ref_path},
-                                            {"format", opt.reference_format},
-                                            {"sha256", index.hash},
-                                            {"documents", index.num_docs()},
-                                            {"tokens", index.num_tokens}}}};
-  if (!rating.seeds.empty()) settings["llm_rating"] = rating.settings;
   json doc = {{"format", "ntm-eval"},
               {"version", 1},
               {"source", in.source},
               {"model", in.model},
-              {"settings", settings},
-              {"metric_settings", metric_settings},
-              {"metric_keys", keys},
+              {"settings", eval_settings(opt, cs, !coherence.empty(), ref_path, index, device, rating)},
+              {"metric_settings", coherence_metric_settings(coherence, cs, index)},
+              {"metric_keys", scorer.keys()},
               {"seeds", seeds},
-              {"aggregate", aggregate}};
+              {"aggregate", aggregate_over_seeds(scorer.keys(), seeds)}};
   write_file_atomic(path_join(opt.out, "metrics.json"), doc.dump(2) + "\n");
   if (opt.report) write_report(path_join(opt.out, "report.html"), doc, in);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  json inputs = json::object();  // sha256 identities of what was evaluated against
-  if (!opt.run.empty() && path_exists(path_join(opt.run, "meta.json")))
-    inputs["run_meta"] = sha256_file(path_join(opt.run, "meta.json"));
-  if (!opt.topics.empty()) inputs["topics"] = sha256_file(opt.topics);
-  if (!opt.corpus.empty()) inputs["corpus"] = sha256_file(opt.corpus);
-  if (!opt.labels_file.empty()) inputs["labels_file"] = sha256_file(opt.labels_file);
-  if (!coherence.empty()) inputs["reference"] = index.hash;
-  write_meta(opt.out, kEvalFormat, kEvalFormatVersion, json(opt), inputs,
+  write_meta(opt.out, kEvalFormat, kEvalFormatVersion, json(opt), eval_input_identities(opt, !coherence.empty(), index),
              {{"created_by", "ntm eval"}, {"source", in.source}, {"seconds", secs}});
   return doc;
 }

@@ -4,24 +4,20 @@
 #include <torch/torch.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <cstdlib>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <future>
 #include <map>
 #include <numeric>
-#include <optional>
-#include <thread>
+#include <tuple>
 
 #include "ntm/data/bow.h"
 #include "ntm/data/corpus.h"
 #include "ntm/data/vocab.h"
 #include "ntm/data/vocab_build.h"
-#include "ntm/data/words.h"
 #include "ntm/error.h"
 #include "ntm/labels/label_store.h"
 #include "ntm/labels/prompt.h"
@@ -32,22 +28,24 @@
 #include "ntm/text/word_tokens.h"
 #include "ntm/util/device.h"
 #include "ntm/util/fs.h"
-#include "ntm/util/signals.h"
 #include "ntm/util/hash.h"
 #include "ntm/version.h"
+#include "chunk_pipeline.h"
 
 namespace ntm {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using json = nlohmann::json;
+using labels::ChunkPreparer;
+using labels::PromptLimit;
+using labels::ShardRange;
 
 std::string trim_ascii(const std::string& s) {
   size_t a = s.find_first_not_of(" \t\n\r"), b = s.find_last_not_of(" \t\n\r");
   return a == std::string::npos ? "" : s.substr(a, b - a + 1);
 }
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 // "i/n" -> (i, n)
 std::pair<int64_t, int64_t> parse_shard(const std::string& s) {
@@ -117,125 +115,7 @@ std::vector<std::string> order_labels(const std::map<std::string, int64_t>& seen
   return names;
 }
 
-// One chunk's documents after tokenisation, ready for the LM.
-struct Prepared {
-  int64_t first_doc = 0;
-  std::vector<std::vector<int64_t>> ids;  // prompt token ids per document
-  std::vector<int64_t> labels;
-  CsrBow bow;
-  int64_t truncated = 0;
-  int64_t tokens = 0;
-};
 
-// How long a prompt may be: --max-tokens and the model's context, the smaller applies.
-struct PromptLimit {
-  int64_t tokens = 0;  // 0 = unlimited
-  lm::ContextLength context;
-
-  PromptLimit(const BuildLabelsOptions& o, const lm::ContextLength& ctx) : tokens(o.max_tokens), context(ctx) {
-    if (ctx.tokens > 0 && (tokens <= 0 || ctx.tokens < tokens)) tokens = ctx.tokens;
-  }
-  std::string describe() const {
-    return context.tokens > 0 && tokens == context.tokens
-               ? "the model's context of " + std::to_string(tokens) + " tokens (" + context.source + ")"
-               : "--max-tokens " + std::to_string(tokens);
-  }
-};
-
-// --on-long-prompt error: refuses the first document of [begin, end) whose prompt is longer than
-// the model's context, before anything is written (one extra tokenisation pass).
-void refuse_long_prompts(const BuildLabelsOptions& o, const text::Tokenizer& tok, const PromptTemplate& tmpl,
-                         const PromptLimit& limit, int64_t begin, int64_t end) {
-  if (o.on_long_prompt != "error" || limit.context.tokens <= 0) return;
-  auto reader = CorpusReader::open(o.corpus, static_cast<const CorpusOptions&>(o));
-  Document d;
-  for (int64_t row = 0; row < end && reader->next(d); ++row) {
-    if (row < begin) continue;
-    const size_t n = tok.encode(render_prompt(tmpl, d.text), /*add_special_tokens=*/true).size();
-    if (static_cast<int64_t>(n) > limit.context.tokens)
-      input_error(o.corpus, ": document ", row + 1, ": its prompt has ", n, " tokens, more than the model's context of ",
-                  limit.context.tokens, " (", limit.context.source, "); shorten the document, or use "
-                  "--on-long-prompt truncate to cut its text (the instruction and \"Topic:\" are kept)");
-  }
-}
-
-class ChunkPreparer {
- public:
-  ChunkPreparer(const BuildLabelsOptions& o, const Vocab& vocab, const text::Tokenizer& tok,
-                const PromptTemplate& tmpl, const std::map<std::string, int64_t>& label_index,
-                const PromptLimit& limit, int64_t shard_begin, int64_t lm_vocab)
-      : o_(o), vocab_(vocab), tok_(tok), tmpl_(tmpl), label_index_(label_index), limit_(limit),
-        shard_begin_(shard_begin), lm_vocab_(lm_vocab) {}
-
-  Prepared prepare(std::vector<Document> docs, int64_t first_doc) const {
-    Prepared p;
-    p.first_doc = first_doc;
-    BowBuilder bow(vocab_);
-    for (const auto& d : docs) {
-      bow.add_words(extract_words(d.text));
-      auto it = label_index_.find(d.label);
-      p.labels.push_back(d.has_label && it != label_index_.end() ? it->second : -1);
-      const int64_t doc_number = shard_begin_ + first_doc + static_cast<int64_t>(p.ids.size()) + 1;
-      std::vector<int32_t> ids = encode(d.text, p.truncated);
-      for (int32_t id : ids)  // the tokenizer's special or added tokens may lie beyond the LM's embedding
-        if (id < 0 || id >= lm_vocab_)
-          input_error(o_.model, ": the tokenizer gives token id ", id, " for document ", doc_number,
-                      ", outside the LM's vocabulary of ", lm_vocab_, " (config.json vocab_size); the tokenizer "
-                      "files do not match the checkpoint");
-      p.tokens += static_cast<int64_t>(ids.size());
-      p.ids.emplace_back(ids.begin(), ids.end());
-    }
-    p.bow = bow.finish();
-    return p;
-  }
-
- private:
-  std::vector<int32_t> encode(const std::string& text, int64_t& truncated) const {
-    std::vector<int32_t> ids = tok_.encode(render_prompt(tmpl_, text), /*add_special_tokens=*/true);
-    if (ids.empty()) input_error("the tokenizer produced no tokens for a prompt; check the checkpoint's tokenizer");
-    const int64_t max = limit_.tokens;
-    if (max <= 0 || static_cast<int64_t>(ids.size()) <= max) return ids;
-    // Keep the instruction and the "Topic:" suffix: shorten the document to the longest
-    // prefix (on a UTF-8 boundary) whose prompt fits, by binary search on its byte length.
-    ++truncated;
-    size_t lo = 0, hi = text.size();
-    std::vector<int32_t> best = tok_.encode(render_prompt(tmpl_, ""), true);
-    if (static_cast<int64_t>(best.size()) > max)
-      usage_error(limit_.describe(), " is smaller than the prompt without a document (", best.size(), " tokens)");
-    while (lo < hi) {
-      size_t mid = (lo + hi + 1) / 2;
-      while (mid > lo && (static_cast<unsigned char>(text[mid]) & 0xC0) == 0x80) --mid;  // code-point start
-      if (mid == lo) break;
-      auto cand = tok_.encode(render_prompt(tmpl_, std::string_view(text).substr(0, mid)), true);
-      if (static_cast<int64_t>(cand.size()) <= max) {
-        lo = mid;
-        best = std::move(cand);
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return best;
-  }
-
-  const BuildLabelsOptions& o_;
-  const Vocab& vocab_;
-  const text::Tokenizer& tok_;
-  const PromptTemplate& tmpl_;
-  const std::map<std::string, int64_t>& label_index_;
-  const PromptLimit& limit_;
-  const int64_t shard_begin_;
-  const int64_t lm_vocab_;
-};
-
-// Test hook: NTM_FAULT_LM_BATCH_DELAY_MS=N sleeps N ms after each LM batch, so that a test can
-// signal a real build-labels process in the middle of a chunk. Returns early on a stop request.
-void fault_lm_batch_delay() {
-  static const long ms = [] {
-    const char* e = std::getenv("NTM_FAULT_LM_BATCH_DELAY_MS");
-    return e ? std::strtol(e, nullptr, 10) : 0L;
-  }();
-  for (long t = 0; t < ms && !stop_requested(); t += 5) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-}
 
 // Most documents without a vocabulary word: BoW models drop them, and the soft labels cover
 // words the corpus hardly uses. Usually a --vocab built from another corpus.
@@ -246,47 +126,6 @@ void warn_if_vocab_fits_badly(const BuildLabelsOptions& o, int64_t empty_bow, in
                o.vocab.empty() ? "raise --vocab-size" : "build the vocabulary from this corpus (ntm vocab --corpus " + o.corpus + ")");
 }
 
-// The chunk through the LM's batcher (CausalLM::run: length-sorted token-budget batches, results
-// in chunk order). layers: indices into the LM's [L+1] hidden states stored as layer_hidden.
-// Returns nothing when SIGINT/SIGTERM arrives between two LM batches (the chunk is abandoned).
-std::optional<labels::Chunk> run_lm(const lm::CausalLM& model, const Prepared& p, const at::Tensor& word_ids,
-                     const std::vector<int64_t>& layers, const BuildLabelsOptions& o,
-                     const std::shared_ptr<const lm::PrefixCache>& prefix) {
-  const int64_t n = static_cast<int64_t>(p.ids.size());
-  const int64_t V = word_ids.size(0);
-  const int64_t S = static_cast<int64_t>(layers.size());
-  lm::ForwardOptions fo;
-  fo.all_layers = S > 0;
-  fo.layers = layers;
-  fo.token_ids.assign(word_ids.data_ptr<int64_t>(), word_ids.data_ptr<int64_t>() + V);  // soft labels only
-  fo.argmax = true;                                                                    // next_token
-  fo.prefix = prefix;
-  if (stop_requested()) return std::nullopt;
-  fo.after_batch = [] {  // between two LM batches: the test hook's delay, then a stop request ends the chunk
-    fault_lm_batch_delay();
-    return !stop_requested();
-  };
-  lm::ForwardResult r = model.run(p.ids, fo, o.batch_tokens);
-  if (r.stopped) return std::nullopt;
-  at::Tensor soft = r.last_logits;   // [n, V]
-  at::Tensor hidden = r.last_hidden;  // [n, H]
-  at::Tensor next = r.argmax;        // [n]
-  at::Tensor layer_hidden = S ? r.all_layers_last_hidden.permute({1, 0, 2}).contiguous() : at::Tensor();  // [n, S, H]
-  labels::Chunk c;
-  c.soft_labels = soft;
-  c.hidden = o.hidden_dtype == "bfloat16" ? hidden.to(torch::kBFloat16) : hidden;
-  if (S > 0) c.layer_hidden = o.hidden_dtype == "bfloat16" ? layer_hidden.to(torch::kBFloat16) : layer_hidden;
-  c.bow_indptr = torch::tensor(p.bow.indptr, torch::kLong);
-  c.bow_indices = torch::tensor(p.bow.indices, torch::kInt);
-  c.bow_counts = torch::tensor(p.bow.counts, torch::kFloat);
-  c.labels = torch::tensor(p.labels, torch::kLong);
-  c.doc_index = torch::arange(p.first_doc, p.first_doc + n, torch::kLong);
-  std::vector<int32_t> lens;
-  for (const auto& s : p.ids) lens.push_back(static_cast<int32_t>(s.size()));
-  c.prompt_tokens = torch::tensor(lens, torch::kInt);
-  c.next_token = next;
-  return c;
-}
 
 json file_identity(const std::string& path) {
   return path_exists(path) ? json{{"file", path}, {"sha256", sha256_file(path)}} : json(nullptr);
@@ -321,32 +160,173 @@ json lm_content_identity(const std::string& model) {
   return {{"files", list}, {"sha256", sha256_hex(all)}};
 }
 
-class Progress {
- public:
-  Progress(int64_t total, int64_t done) : total_(total), done_(done), start_done_(done), tty_(::isatty(2)) {}
-  void update(int64_t docs, int64_t tokens) {
-    done_ += docs;
-    tokens_ += tokens;
-    double s = seconds_since(start_);
-    double rate = s > 0 ? (done_ - start_done_) / s : 0;
-    double eta = rate > 0 ? (total_ - done_) / rate : 0;
-    if (tty_) {
-      int width = 30, filled = total_ ? static_cast<int>(width * done_ / total_) : width;
-      std::fprintf(stderr, "\r[%s%s] %lld/%lld docs  %.1f docs/s  %.0f tok/s  ETA %.0fs ",
-                   std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
-                   static_cast<long long>(done_), static_cast<long long>(total_), rate, s > 0 ? tokens_ / s : 0, eta);
-      if (done_ >= total_) std::fprintf(stderr, "\n");
-    } else {
-      spdlog::info("build-labels: {}/{} docs, {:.1f} docs/s, {:.0f} tokens/s, ETA {:.0f} s", done_, total_, rate,
-                   s > 0 ? tokens_ / s : 0, eta);
+
+// A --model that is neither a .gguf file nor a checkpoint folder with config.json is refused.
+void check_model_path(const BuildLabelsOptions& o, bool gguf_model) {
+  if (!gguf_model && !is_directory(o.model))
+    input_error("--model ", o.model, ": not a directory or a .gguf file (expected a Hugging Face checkpoint folder)");
+  if (!gguf_model && !path_exists(path_join(o.model, "config.json")))
+    input_error("--model ", o.model, ": no config.json in the folder (expected a Hugging Face checkpoint: config.json, "
+                "model.safetensors or model.safetensors.index.json, tokenizer.json or tokenizer.model)");
+}
+
+// Pass 1 over the corpus: the documents and their label names (cheap next to the LM).
+struct CorpusScan {
+  int64_t num_docs = 0;
+  bool has_labels = false;                      // the corpus has a label column
+  std::vector<std::string> label_names;         // order_labels()
+  std::map<std::string, int64_t> label_index;   // name -> index into label_names
+};
+
+CorpusScan scan_corpus(const BuildLabelsOptions& o) {
+  CorpusScan scan;
+  std::map<std::string, int64_t> label_counts;
+  {
+    auto reader = CorpusReader::open(o.corpus, static_cast<const CorpusOptions&>(o));
+    scan.has_labels = reader->has_labels();
+    Document d;
+    while (reader->next(d)) {
+      ++scan.num_docs;
+      if (d.has_label) ++label_counts[d.label];
     }
   }
+  if (scan.num_docs == 0) input_error(o.corpus, ": the corpus holds no documents");
+  scan.label_names = order_labels(label_counts);
+  for (size_t i = 0; i < scan.label_names.size(); ++i) scan.label_index[scan.label_names[i]] = static_cast<int64_t>(i);
+  return scan;
+}
 
- private:
-  int64_t total_, done_, start_done_, tokens_ = 0;
-  bool tty_;
-  Clock::time_point start_ = Clock::now();
+// --vocab, else a vocabulary built from the corpus (saved into the store once it exists).
+Vocab load_or_build_vocab(const BuildLabelsOptions& o) {
+  if (!o.vocab.empty()) return Vocab::load(o.vocab);
+  VocabBuildOptions vo;
+  static_cast<CorpusOptions&>(vo) = o;
+  vo.corpus = o.corpus;
+  vo.size = o.vocab_size;
+  // build_vocab writes a vocab.json; keep it out of --out until the store exists (saved there below).
+  vo.out = (std::filesystem::temp_directory_path() / ("ntm-vocab-" + std::to_string(::getpid()) + ".json")).string();
+  Vocab vocab = build_vocab(vo).vocab;
+  std::remove(vo.out.c_str());
+  spdlog::info("build-labels: built a vocabulary of {} words from {}", vocab.size(), o.corpus);
+  return vocab;
+}
+
+// Every vocabulary word must map to a token of the LM's vocabulary, and survive an encode/decode
+// round trip: a word the tokenizer cannot represent (characters dropped or mapped to <unk>) would
+// silently take another token's logit, so it is refused, naming the word.
+void check_vocab_fits_lm(const Vocab& vocab, const text::WordTokens& wt, const text::Tokenizer& tok, int64_t V_lm,
+                         const std::string& model) {
+  for (size_t i = 0; i < wt.token_ids.size(); ++i)
+    if (wt.token_ids[i] < 0 || wt.token_ids[i] >= V_lm)
+      input_error("vocabulary word '", vocab.word(i), "' maps to token ", wt.token_ids[i], ", outside the LM's vocabulary (",
+                  V_lm, "); the tokenizer does not match the checkpoint");
+  for (size_t i = 0; i < vocab.size(); ++i) {
+    const std::string& w = vocab.word(i);
+    std::string back = tok.decode(tok.encode(" " + w, false), /*skip_special_tokens=*/false);
+    if (trim_ascii(back) != w)
+      input_error("vocabulary word '", w, "' (index ", i, ") cannot be encoded by the tokenizer of ", model,
+                  " (\" " + w + "\" decodes back as \"", back, "\"); remove it from the vocabulary or use a "
+                  "checkpoint whose tokenizer covers it");
+  }
+}
+
+// --shard i/n -> corpus rows (ShardRange); an empty shard is refused.
+ShardRange shard_rows(const BuildLabelsOptions& o, int64_t num_docs) {
+  ShardRange r;
+  std::tie(r.index, r.count) = parse_shard(o.shard);
+  const int64_t num_chunks = (num_docs + o.chunk_size - 1) / o.chunk_size;
+  const int64_t first_chunk = num_chunks * r.index / r.count, end_chunk = num_chunks * (r.index + 1) / r.count;
+  r.begin = std::min(num_docs, first_chunk * o.chunk_size);
+  r.end = std::min(num_docs, end_chunk * o.chunk_size);
+  if (r.begin >= r.end)
+    usage_error("--shard ", o.shard, ": this shard is empty (", num_docs, " documents in ", num_chunks,
+                " chunks of --chunk-size ", o.chunk_size, "); use fewer shards or a smaller --chunk-size");
+  return r;
+}
+
+// Everything the store's meta.json says about how it was built: vocabulary, LM, prompt, corpus, shard.
+struct StoreInputs {
+  const BuildLabelsOptions& o;
+  bool gguf_model;
+  const CorpusScan& scan;
+  const Vocab& vocab;
+  const text::Tokenizer& tok;
+  const text::WordTokens& wt;
+  const std::vector<int64_t>& word_ids;  // [V] LM token per vocabulary word
+  const PromptTemplate& tmpl;
+  const PromptLimit& limit;
+  const lm::CausalLM& model;
+  const ShardRange& shard;
 };
+
+labels::StoreMeta describe_store(const StoreInputs& in) {
+  const BuildLabelsOptions& o = in.o;
+  const lm::CausalLM& model = in.model;
+  labels::StoreMeta meta;
+  meta.vocab = in.vocab.words();
+  meta.vocab_hash = in.vocab.hash();
+  meta.label_names = in.scan.label_names;
+  meta.hidden_size = model.config().hidden_size;
+  meta.hidden_dtype = o.hidden_dtype;
+  meta.layers = parse_layers(o.layers, model.config().num_layers);
+  meta.lm = {{"path", o.model},
+             {"model_type", model.config().model_type},
+             {"config", file_identity(in.gguf_model ? o.model : path_join(o.model, "config.json"))},
+             {"dtype", c10::toString(model.dtype())},
+             {"vocab_size", model.config().vocab_size},
+             {"hidden_size", model.config().hidden_size},
+             {"num_layers", model.config().num_layers}};
+  const json content = lm_content_identity(o.model);
+  meta.lm["files"] = content["files"];
+  meta.lm["sha256"] = content["sha256"];
+  meta.prompt = {{"template", in.tmpl.name},
+                 {"instruction", in.tmpl.instruction},
+                 {"text", in.tmpl.text},
+                 {"sha256", sha256_hex(in.tmpl.text + "\n" + in.tmpl.instruction)},
+                 {"tokenizer", in.tok.source()},
+                 {"tokenizer_kind", in.tok.kind()},
+                 {"max_tokens", o.max_tokens},
+                 {"context_length", in.limit.context.tokens},
+                 {"prompt_limit", in.limit.tokens}};
+  meta.corpus = {{"path", o.corpus},
+                 {"sha256", sha256_file(o.corpus)},
+                 {"num_docs", in.scan.num_docs},
+                 {"text_column", o.text_column},
+                 {"label_column", in.scan.has_labels ? o.label_column : ""}};
+  meta.extra = {{"shard", {{"index", in.shard.index}, {"count", in.shard.count}, {"first_doc", in.shard.begin},
+                           {"end_doc", in.shard.end}}},
+                {"chunk_size", o.chunk_size},
+                {"truncated_docs", 0},
+                {"word_tokens", in.word_ids},
+                {"word_token_report", text::to_json(in.wt.report)}};
+  meta.config = json(o);
+  return meta;
+}
+
+// --prefix-cache (default): the keys and values of the prompt head that every prompt starts with,
+// computed once; null with --no-prefix-cache or a model whose RoPE depends on the whole length.
+std::shared_ptr<const lm::PrefixCache> prompt_head_cache(const BuildLabelsOptions& o, const text::Tokenizer& tok,
+                                                         const PromptTemplate& tmpl, const lm::CausalLM& model) {
+  if (!o.prefix_cache) return nullptr;
+  const std::vector<int32_t> head = tok.encode(prompt_head(tmpl), /*add_special_tokens=*/true);
+  auto prefix = model.prefix_cache(std::vector<int64_t>(head.begin(), head.end()));
+  if (prefix)
+    spdlog::info("build-labels: the prompt head ({} tokens) runs once; every document continues from its cached "
+                 "keys and values (--no-prefix-cache: every prompt in full)", head.size());
+  return prefix;
+}
+
+// The files beside the chunks: LM word embeddings (ETM/ECRTM word init), word_tokens.json, and a
+// vocabulary built from the corpus.
+void write_store_side_files(labels::LabelStoreWriter& writer, const StoreInputs& in) {
+  const BuildLabelsOptions& o = in.o;
+  labels::store_lm_word_embeddings(writer, o.model, in.tok, in.vocab.words(), in.wt.report);
+  write_file_atomic(path_join(o.out, "word_tokens.json"),
+                    json{{"words", in.vocab.words()}, {"token_ids", in.word_ids}, {"report", text::to_json(in.wt.report)}}
+                            .dump(1) + "\n");
+  if (o.vocab.empty()) in.vocab.save(path_join(o.out, "vocab.json"));
+}
+
 
 }  // namespace
 
@@ -371,51 +351,14 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   const auto t0 = Clock::now();
   o.validate();
   const bool gguf_model = lm::is_gguf_model(o.model);
-  if (!gguf_model && !is_directory(o.model))
-    input_error("--model ", o.model, ": not a directory or a .gguf file (expected a Hugging Face checkpoint folder)");
-  if (!gguf_model && !path_exists(path_join(o.model, "config.json")))
-    input_error("--model ", o.model, ": no config.json in the folder (expected a Hugging Face checkpoint: config.json, "
-                "model.safetensors or model.safetensors.index.json, tokenizer.json or tokenizer.model)");
-  const auto [shard_i, shard_n] = parse_shard(o.shard);
-
-  // Pass 1: count documents and collect label names (cheap next to the LM).
-  std::map<std::string, int64_t> label_counts;
-  int64_t num_docs = 0;
-  bool has_labels = false;
-  {
-    auto reader = CorpusReader::open(o.corpus, static_cast<const CorpusOptions&>(o));
-    has_labels = reader->has_labels();
-    Document d;
-    while (reader->next(d)) {
-      ++num_docs;
-      if (d.has_label) ++label_counts[d.label];
-    }
-  }
-  if (num_docs == 0) input_error(o.corpus, ": the corpus holds no documents");
-  std::vector<std::string> label_names = order_labels(label_counts);
-  std::map<std::string, int64_t> label_index;
-  for (size_t i = 0; i < label_names.size(); ++i) label_index[label_names[i]] = static_cast<int64_t>(i);
-
-  // Vocabulary.
-  Vocab vocab;
-  if (!o.vocab.empty()) {
-    vocab = Vocab::load(o.vocab);
-  } else {
-    VocabBuildOptions vo;
-    static_cast<CorpusOptions&>(vo) = o;
-    vo.corpus = o.corpus;
-    vo.size = o.vocab_size;
-    // build_vocab writes a vocab.json; keep it out of --out until the store exists (saved there below).
-    vo.out = (std::filesystem::temp_directory_path() / ("ntm-vocab-" + std::to_string(::getpid()) + ".json")).string();
-    vocab = build_vocab(vo).vocab;
-    std::remove(vo.out.c_str());
-    spdlog::info("build-labels: built a vocabulary of {} words from {}", vocab.size(), o.corpus);
-  }
+  check_model_path(o, gguf_model);
+  const CorpusScan scan = scan_corpus(o);
+  const Vocab vocab = load_or_build_vocab(o);
 
   // Tokenizer, word -> token mapping, prompt.
   auto tok = text::load_tokenizer(o.model);
-  text::WordTokens wt = text::map_words_to_tokens(*tok, vocab.words());
-  PromptTemplate tmpl = load_prompt_template(o.prompt);
+  const text::WordTokens wt = text::map_words_to_tokens(*tok, vocab.words());
+  const PromptTemplate tmpl = load_prompt_template(o.prompt);
 
   // The LM.
   lm::LoadOptions lo;
@@ -424,94 +367,24 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   auto model = lm::CausalLM::load(o.model, lo);
   const PromptLimit limit(o, lm::context_length(model->config(), tok->model_max_length()));
   const int64_t V_lm = model->config().vocab_size;
-  for (size_t i = 0; i < wt.token_ids.size(); ++i)
-    if (wt.token_ids[i] < 0 || wt.token_ids[i] >= V_lm)
-      input_error("vocabulary word '", vocab.word(i), "' maps to token ", wt.token_ids[i], ", outside the LM's vocabulary (",
-                  V_lm, "); the tokenizer does not match the checkpoint");
-  // A word the tokenizer cannot represent (characters dropped or mapped to <unk>) would silently
-  // take another token's logit: refuse it, naming the word.
-  for (size_t i = 0; i < vocab.size(); ++i) {
-    const std::string& w = vocab.word(i);
-    std::string back = tok->decode(tok->encode(" " + w, false), /*skip_special_tokens=*/false);
-    if (trim_ascii(back) != w)
-      input_error("vocabulary word '", w, "' (index ", i, ") cannot be encoded by the tokenizer of ", o.model,
-                  " (\" " + w + "\" decodes back as \"", back, "\"); remove it from the vocabulary or use a "
-                  "checkpoint whose tokenizer covers it");
-  }
-  std::vector<int64_t> word_ids64(wt.token_ids.begin(), wt.token_ids.end());
-  at::Tensor word_ids = torch::tensor(word_ids64, torch::kLong);  // [V]
+  check_vocab_fits_lm(vocab, wt, *tok, V_lm, o.model);
+  const std::vector<int64_t> word_ids64(wt.token_ids.begin(), wt.token_ids.end());
+  const at::Tensor word_ids = torch::tensor(word_ids64, torch::kLong);  // [V]
 
-  // Shard: a contiguous range of whole chunks, so shards merge into exactly the unsharded store.
-  const int64_t num_chunks = (num_docs + o.chunk_size - 1) / o.chunk_size;
-  const int64_t first_chunk = num_chunks * shard_i / shard_n, end_chunk = num_chunks * (shard_i + 1) / shard_n;
-  const int64_t shard_begin = std::min(num_docs, first_chunk * o.chunk_size);
-  const int64_t shard_end = std::min(num_docs, end_chunk * o.chunk_size);
-  if (shard_begin >= shard_end)
-    usage_error("--shard ", o.shard, ": this shard is empty (", num_docs, " documents in ", num_chunks,
-                " chunks of --chunk-size ", o.chunk_size, "); use fewer shards or a smaller --chunk-size");
+  const ShardRange shard = shard_rows(o, scan.num_docs);
+  labels::refuse_long_prompts(o, *tok, tmpl, limit, shard.begin, shard.end);
 
-  refuse_long_prompts(o, *tok, tmpl, limit, shard_begin, shard_end);
-
-  labels::StoreMeta meta;
-  meta.vocab = vocab.words();
-  meta.vocab_hash = vocab.hash();
-  meta.label_names = label_names;
-  meta.hidden_size = model->config().hidden_size;
-  meta.hidden_dtype = o.hidden_dtype;
-  meta.layers = parse_layers(o.layers, model->config().num_layers);
-  json weights = json::array();
-  meta.lm = {{"path", o.model},
-             {"model_type", model->config().model_type},
-             {"config", file_identity(gguf_model ? o.model : path_join(o.model, "config.json"))},
-             {"dtype", c10::toString(model->dtype())},
-             {"vocab_size", V_lm},
-             {"hidden_size", model->config().hidden_size},
-             {"num_layers", model->config().num_layers}};
-  const json content = lm_content_identity(o.model);
-  meta.lm["files"] = content["files"];
-  meta.lm["sha256"] = content["sha256"];
-  meta.prompt = {{"template", tmpl.name},
-                 {"instruction", tmpl.instruction},
-                 {"text", tmpl.text},
-                 {"sha256", sha256_hex(tmpl.text + "\n" + tmpl.instruction)},
-                 {"tokenizer", tok->source()},
-                 {"tokenizer_kind", tok->kind()},
-                 {"max_tokens", o.max_tokens},
-                 {"context_length", limit.context.tokens},
-                 {"prompt_limit", limit.tokens}};
-  meta.corpus = {{"path", o.corpus},
-                 {"sha256", sha256_file(o.corpus)},
-                 {"num_docs", num_docs},
-                 {"text_column", o.text_column},
-                 {"label_column", has_labels ? o.label_column : ""}};
-  meta.extra = {{"shard", {{"index", shard_i}, {"count", shard_n}, {"first_doc", shard_begin}, {"end_doc", shard_end}}},
-                {"chunk_size", o.chunk_size},
-                {"truncated_docs", 0},
-                {"word_tokens", word_ids64},
-                {"word_token_report", text::to_json(wt.report)}};
-  meta.config = json(o);
+  const StoreInputs inputs{o, gguf_model, scan, vocab, *tok, wt, word_ids64, tmpl, limit, *model, shard};
+  labels::StoreMeta meta = describe_store(inputs);
   // The prompts' shared head runs once (its keys/values are reused; the outputs are the same, so
   // this is a record, not part of the store's identity).
-  std::shared_ptr<const lm::PrefixCache> prefix;
-  if (o.prefix_cache) {
-    const std::vector<int32_t> head = tok->encode(prompt_head(tmpl), /*add_special_tokens=*/true);
-    prefix = model->prefix_cache(std::vector<int64_t>(head.begin(), head.end()));
-    if (prefix)
-      spdlog::info("build-labels: the prompt head ({} tokens) runs once; every document continues from its cached "
-                   "keys and values (--no-prefix-cache: every prompt in full)", head.size());
-  }
+  const std::shared_ptr<const lm::PrefixCache> prefix = prompt_head_cache(o, *tok, tmpl, *model);
   meta.extra["prefix_cache"] = {{"used", prefix != nullptr}, {"tokens", lm::CausalLM::prefix_length(prefix)}};
-
   labels::LabelStoreWriter writer(o.out, meta, o.resume);
-  labels::store_lm_word_embeddings(writer, o.model, *tok, vocab.words(), wt.report);  // ETM/ECRTM word init
-  write_file_atomic(path_join(o.out, "word_tokens.json"),
-                    json{{"words", vocab.words()}, {"token_ids", word_ids64}, {"report", text::to_json(wt.report)}}.dump(1) + "\n");
-  if (o.vocab.empty()) vocab.save(path_join(o.out, "vocab.json"));
+  write_store_side_files(writer, inputs);
 
-  // Documents are stored relative to the shard (doc_index 0 = corpus row shard_begin); resume
-  // continues after the committed documents, which always end on a chunk boundary.
   const int64_t committed = writer.committed_docs();
-  if (committed % o.chunk_size != 0 && shard_begin + committed != shard_end)
+  if (committed % o.chunk_size != 0 && shard.begin + committed != shard.end)
     input_error(o.out, ": holds ", committed, " documents, not a multiple of --chunk-size ", o.chunk_size,
                 "; resume with the --chunk-size of the original run");
   BuildLabelsReport report;
@@ -520,94 +393,25 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
     report.num_docs = 0;
     return report;
   }
-  const int64_t start = shard_begin + committed;
+  const int64_t start = shard.begin + committed;
   spdlog::info("build-labels: {} documents (rows {}..{} of {}), vocab {} words, LM {} ({}, {}), device {}",
-               shard_end - start, start, shard_end - 1, num_docs, vocab.size(), o.model, model->config().model_type,
-               c10::toString(model->dtype()), lo.device.str());
+               shard.end - start, start, shard.end - 1, scan.num_docs, vocab.size(), o.model,
+               model->config().model_type, c10::toString(model->dtype()), lo.device.str());
   if (wt.report.words_in_collisions > 0)
     spdlog::warn("build-labels: {} vocabulary words share their first LM token with another word (identical soft-label "
                  "logits); see {}/word_tokens.json",
                  wt.report.words_in_collisions, o.out);
 
-  auto reader = CorpusReader::open(o.corpus, static_cast<const CorpusOptions&>(o));
-  Document doc;
-  int64_t row = 0;
-  while (row < start && reader->next(doc)) ++row;
-
-  ChunkPreparer preparer(o, vocab, *tok, tmpl, label_index, limit, shard_begin, V_lm);
-  int64_t truncated_total = labels::truncated_docs(writer.meta(), o.out);  // of earlier runs (--resume)
-  auto read_chunk = [&](int64_t first) {
-    std::vector<Document> docs;
-    const int64_t n = std::min(o.chunk_size, shard_end - first);
-    docs.reserve(static_cast<size_t>(n));
-    for (int64_t i = 0; i < n; ++i) {
-      if (!reader->next(doc)) input_error(o.corpus, ": ended after ", first + i, " documents; it changed since pass 1?");
-      docs.push_back(std::move(doc));
-    }
-    return docs;
-  };
-  Progress progress(shard_end - shard_begin, committed);
-  // Fault injection for tests: SIGKILL this process after N chunks of this run are committed.
-  const char* kill_env = std::getenv("NTM_FAULT_KILL_AFTER_CHUNKS");
-  const int64_t kill_after = kill_env ? std::atoll(kill_env) : 0;
-  int64_t chunks_done = 0;
-  // NTM_FAULT_KILL_SIGNAL (default 9) picks the signal, e.g. 15 to test the SIGTERM handler.
-  const char* sig_env = std::getenv("NTM_FAULT_KILL_SIGNAL");
-  const int kill_signal = sig_env ? std::atoi(sig_env) : SIGKILL;
-  // Pipeline: the next chunk is read, tokenised and bag-of-worded while the LM runs.
-  std::future<Prepared> next;
-  auto launch = [&](int64_t first) {
-    next = std::async(std::launch::async,
-                      [&, first, docs = read_chunk(first)]() mutable { return preparer.prepare(std::move(docs), first - shard_begin); });
-  };
-  int64_t pos = start;
-  if (pos < shard_end) launch(pos);
-  // The finished chunk is written (serialised, hashed, committed) on another thread while the LM
-  // runs the next one; at most one chunk is in flight. Counters and the fault hook move on only
-  // once a chunk is committed.
-  std::future<void> writing;
-  int64_t pending_docs = 0, pending_tokens = 0, empty_bow = 0;
-  auto commit_pending = [&] {
-    if (!writing.valid()) return;
-    writing.get();  // rethrows a failed write (disk full, ...)
-    if (kill_after > 0 && ++chunks_done == kill_after) ::raise(kill_signal);
-    report.num_docs += pending_docs;
-    report.tokens += pending_tokens;
-    progress.update(pending_docs, pending_tokens);
-  };
-  while (pos < shard_end) {
-    Prepared p = next.get();
-    const int64_t n = static_cast<int64_t>(p.ids.size());
-    for (int64_t d = 0; d < n; ++d) empty_bow += p.bow.indptr[d + 1] == p.bow.indptr[d] ? 1 : 0;
-    pos += n;
-    if (pos < shard_end) launch(pos);
-    std::optional<labels::Chunk> c = run_lm(*model, p, word_ids, meta.layers, o, prefix);
-    commit_pending();
-    // SIGINT/SIGTERM: stop at once (between LM batches), or once the chunk being written is
-    // committed; the store stays resumable and the exit status is 128 + signal.
-    auto stop_now = [&] {
-      commit_pending();
-      if (next.valid()) next.wait();
-      throw_if_stop_requested("build-labels '" + o.out + "' after " + std::to_string(committed + report.num_docs) +
-                              " documents");
-    };
-    if (!c) stop_now();
-    report.truncated += p.truncated;
-    truncated_total += p.truncated;
-    if (p.truncated > 0) writer.set_extra("truncated_docs", truncated_total);  // saved with the next chunk
-    pending_docs = n;
-    pending_tokens = p.tokens;
-    writing = std::async(std::launch::async, [&writer, c = std::move(*c)] { writer.append(c); });
-    if (stop_requested()) stop_now();
-  }
-  commit_pending();
+  const ChunkPreparer preparer(o, vocab, *tok, tmpl, scan.label_index, limit, shard.begin, V_lm);
+  const int64_t empty_bow =
+      labels::run_chunk_pipeline(o, shard, committed, preparer, *model, word_ids, meta.layers, writer, report, prefix);
   writer.finish();
-  warn_if_vocab_fits_badly(o, empty_bow, pos - start);
+  warn_if_vocab_fits_badly(o, empty_bow, shard.end - start);
   if (report.truncated)
     spdlog::warn("build-labels: {} document(s) made prompts longer than {}: their document text was cut (the "
                  "instruction and \"Topic:\" kept); the count is in {}/meta.json extra.truncated_docs",
                  report.truncated, limit.describe(), o.out);
-  report.seconds = seconds_since(t0);
+  report.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   spdlog::info("build-labels: wrote {} documents ({} prompt tokens) to {} in {:.1f} s", report.num_docs, report.tokens,
                o.out, report.seconds);
   return report;

@@ -11,6 +11,10 @@
 
 namespace ntm {
 
+void MergeLabelsOptions::validate() const {
+  if (out.empty()) usage_error("--out is required (the merged label store directory)");
+}
+
 void merge_label_stores(const std::vector<std::string>& shards, const std::string& out) {
   using nlohmann::json;
   if (shards.empty()) usage_error("merge-labels: give the shard directories to merge");

@@ -43,8 +43,14 @@ std::string text_start(const std::string& text, int64_t bytes) {
 
 }  // namespace
 
+void ShowLabelsOptions::validate() const {
+  if (count < 0) usage_error("--show must be >= 0 (got ", count, ")");
+  if (top_words < 1) usage_error("--top-words must be >= 1 (got ", top_words, ")");
+  if (text_bytes < 0) usage_error("--text-bytes must be >= 0 (got ", text_bytes, ")");
+}
+
 std::string show_label_examples(const std::string& dir, const ShowLabelsOptions& o) {
-  if (o.count < 0) usage_error("--show must be >= 0 (got ", o.count, ")");
+  o.validate();
   LabelStoreReader reader(dir);
   const StoreMeta& m = reader.meta();
   const int64_t n = std::min(o.count, m.num_docs);

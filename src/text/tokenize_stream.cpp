@@ -12,6 +12,14 @@
 #include "ntm/error.h"
 
 namespace ntm::text {
+
+void TokenizeOptions::validate() const {
+  if (model.empty()) usage_error("--model: required (a folder with tokenizer.json or tokenizer.model)");
+  if (tokenizer != "auto" && tokenizer != "json" && tokenizer != "spm")
+    usage_error("--tokenizer: expected auto, json or spm, got '", tokenizer, "'");
+  if (add_bos != "auto" && add_bos != "yes" && add_bos != "no")
+    usage_error("--add-bos: expected auto, yes or no, got '", add_bos, "'");
+}
 namespace {
 double thread_cpu_seconds() {
   timespec ts{};

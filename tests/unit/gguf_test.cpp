@@ -5,10 +5,12 @@
 
 #include <fstream>
 
+// ntm/io/gguf.h before catch.h: libtorch's headers bring glog's one-argument CHECK, which must not
+// replace Catch's (a build without the precompiled <torch/torch.h>, -DNTM_PCH=OFF, fails otherwise).
+#include "ntm/io/gguf.h"
 #include "catch.h"
 #include "gguf_test_util.h"
 #include "ntm/error.h"
-#include "ntm/io/gguf.h"
 #include "test_util.h"
 
 using namespace ntm::test;

@@ -51,6 +51,13 @@ struct BuildLabelsReport {
 // device: "auto|cpu|cuda[:N]" as resolved by the caller.
 BuildLabelsReport build_labels(const BuildLabelsOptions& opts, const std::string& device);
 
+// `ntm merge-labels --out DIR SHARD...` options as configuration (the shards are positional).
+struct MergeLabelsOptions {
+  std::string out;  // merged label store directory
+  void validate() const;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MergeLabelsOptions, out)
+
 // `ntm merge-labels --out DIR SHARD...`: concatenates shard stores (same model, prompt, vocab).
 void merge_label_stores(const std::vector<std::string>& shards, const std::string& out);
 
