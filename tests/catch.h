@@ -1,4 +1,9 @@
 #pragma once
+// libtorch pulls in glog, whose CHECK(condition) would replace Catch's CHECK in a test that
+// includes torch after this header (with NTM_PCH=OFF, where torch is not precompiled in front):
+// define glog's first and drop it, so Catch's CHECK is the one every test sees.
+#include <c10/util/Logging.h>
+#undef CHECK
 // Tests compile against Catch2 v2 (Debian 12) and v3 (typical GPU boxes).
 #if defined(NTM_CATCH3)
 #include <catch2/catch_all.hpp>

@@ -1,7 +1,9 @@
 #pragma once
 // Helpers shared by the tests: fixture paths, temp dirs, running the ntm binary.
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace ntm::test {
@@ -52,5 +54,12 @@ inline std::string q(const std::string& s) {
 RunResult run_command(const std::string& shell_command);
 // Runs the ntm binary with the given argument string (shell syntax), capturing output.
 RunResult run_ntm(const std::string& args);
+
+// The message of the ntm::Error that fn throws ("" when it throws none).
+std::string error_of(const std::function<void()>& fn);
+
+// A TSV corpus (header text<TAB>label) of n documents of 4..33 words drawn from 16 common words by
+// an LCG seeded with `seed`; labels all "x", or "y" for every third document with two_labels.
+void write_random_corpus(const std::string& path, int n, uint32_t seed = 7, bool two_labels = false);
 
 }  // namespace ntm::test

@@ -26,13 +26,21 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// Test hook: NTM_FAULT_LM_BATCH_DELAY_MS=N sleeps N ms after each LM batch, so that a test can
-// signal a real build-labels process in the middle of a chunk. Returns early on a stop request.
+// Test hooks, after each LM batch: NTM_FAULT_LM_BATCH_DELAY_MS=N sleeps N ms (returning early on a
+// stop request), so that a test can signal a real build-labels process in the middle of a chunk;
+// NTM_FAULT_SIGINT_AFTER_LM_BATCHES=N raises SIGINT in this process after the N-th LM batch, which
+// goes through the real handler at a known point whatever the machine's load.
 void fault_lm_batch_delay() {
   static const long ms = [] {
     const char* e = std::getenv("NTM_FAULT_LM_BATCH_DELAY_MS");
     return e ? std::strtol(e, nullptr, 10) : 0L;
   }();
+  static const long sigint_after = [] {
+    const char* e = std::getenv("NTM_FAULT_SIGINT_AFTER_LM_BATCHES");
+    return e ? std::strtol(e, nullptr, 10) : 0L;
+  }();
+  static long batches = 0;
+  if (sigint_after > 0 && ++batches == sigint_after) ::raise(SIGINT);
   for (long t = 0; t < ms && !stop_requested(); t += 5) std::this_thread::sleep_for(std::chrono::milliseconds(5));
 }
 

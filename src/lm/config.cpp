@@ -114,10 +114,6 @@ RopeConfig parse_rope(const ConfigReader& r, double theta_default) {
     }
     return out;
   };
-  {
-    std::string dt = r.opt_str("dtype", r.opt_str("torch_dtype", "float32"));
-    if (dt == "bfloat16" || dt == "float16") rope.inv_freq_dtype = dt;
-  }
   rope.long_factor = read_list("long_factor");
   rope.short_factor = read_list("short_factor");
 

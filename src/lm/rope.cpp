@@ -84,11 +84,9 @@ std::pair<at::Tensor, double> Rope::inv_freq(int64_t seq_len) const {
     auto ext_t = at::tensor(std::vector<double>(ext.begin(), ext.end()), at::kDouble).to(at::kFloat);
     inv = at::reciprocal(ext_t * base_powers(r.theta, dim));
   }
-  // transformers keeps the static inv_freq buffer in the checkpoint's dtype (see RopeConfig);
-  // dynamic / longrope recompute it in fp32 at forward time.
-  if (!length_dependent() && r.inv_freq_dtype != "float32")
-    inv = inv.to(r.inv_freq_dtype == "bfloat16" ? at::kBFloat16 : at::kHalf);
-  return {inv.to(at::kFloat).contiguous(), scaling};
+  // inv_freq stays fp32 whatever the checkpoint's dtype, as in transformers 5.23 (5.17 rounded the
+  // static buffer of a bf16/fp16 checkpoint to that dtype; tests/fixtures/README.md).
+  return {inv.contiguous(), scaling};
 }
 
 std::pair<at::Tensor, at::Tensor> Rope::cos_sin(const std::vector<int64_t>& lengths, const at::Tensor& positions) {

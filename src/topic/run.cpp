@@ -241,10 +241,14 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
                 "--vocab-size N (N > 0) or a non-empty --vocab");
   if (opts.top_n > data.vocab_size)
     usage_error("--top-n ", opts.top_n, " is larger than the vocabulary (", data.vocab_size, " words)");
+  if (opts.num_topics < entry.min_topics)
+    usage_error("--num-topics (num_topics) ", opts.num_topics, ": ", opts.model, " needs at least ", entry.min_topics,
+                " topics (its Laplace-approximated Dirichlet prior has variance 1 - 1/K, which is 0 at K = 1)");
   if (opts.num_topics > data.num_docs)
-    usage_error("--num-topics (num_topics) ", opts.num_topics, " is larger than the number of documents (", data.num_docs,
-                data.dropped_empty ? " after dropping documents with an empty BoW" : "", ") in ", opts.labels,
-                "; use at most ", data.num_docs, " topics");
+    spdlog::warn("--num-topics {} is larger than the number of documents ({}{}) in {}: it trains, but at least {} "
+                 "topics cannot be the main topic of any document",
+                 opts.num_topics, data.num_docs, data.dropped_empty ? " after dropping documents with an empty BoW" : "",
+                 opts.labels, opts.num_topics - data.num_docs);
   ModelShape shape{data.vocab_size, meta.hidden_size};
   json word_embeddings;  // null for models without word embeddings
   if (inputs.word_embeddings) word_embeddings = resolve_word_embeddings(opts, reader, shape);

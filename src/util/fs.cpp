@@ -91,21 +91,4 @@ std::string path_join(const std::string& a, const std::string& b) {
   return a + "/" + b;
 }
 
-void prepare_output_dir(const std::string& dir, bool allow_existing_ntm_dir) {
-  if (dir.empty()) usage_error("--out: an output directory is required");
-  std::error_code ec;
-  if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) input_error(dir, ": exists and is not a directory; choose another --out");
-    bool empty = fs::is_empty(dir, ec);
-    if (!empty) {
-      if (!fs::exists(path_join(dir, "meta.json"), ec))
-        input_error(dir, ": exists, is not empty and was not written by ntm (no meta.json); refusing to write "
-                    "into it — choose a new --out directory");
-      if (!allow_existing_ntm_dir)
-        input_error(dir, ": already holds ntm output; remove it or choose a new --out directory");
-    }
-  }
-  make_dirs(dir);
-}
-
 }  // namespace ntm

@@ -27,27 +27,39 @@ std::string train_cmd(const std::string& store, const std::string& out, const st
 
 }  // namespace
 
-TEST_CASE("train refuses K = 0 and K above the number of documents, naming --num-topics", "[e2e][reliability]") {
+TEST_CASE("train refuses K = 0 (and K = 1 for the Laplace-prior models); K above the number of documents trains with a warning",
+          "[e2e][reliability]") {
   TempDir dir;
   ntm::test::store::write_store(dir / "store", {24, 16});  // 40 documents, 10 with an empty BoW
   auto zero = run_ntm(train_cmd(dir / "store", dir / "k0", "--num-topics 0"));
   INFO(zero.output);
   CHECK(zero.exit_code == 2);
   CHECK(zero.output.find("--num-topics (num_topics) must be >= 1 (got 0)") != std::string::npos);
-  auto big = run_ntm(train_cmd(dir / "store", dir / "k41", "--num-topics 41"));
+  for (const char* model : {"prodlda", "dsl-prodlda", "zeroshot", "combined", "ecrtm", "dsl-ecrtm"}) {
+    auto one = run_ntm(train_cmd(dir / "store", dir / (std::string("k1-") + model),
+                                 std::string("--model ") + model + " --num-topics 1"));
+    INFO(model << "\n" << one.output);
+    CHECK(one.exit_code == 2);
+    CHECK(one.output.find(std::string("--num-topics (num_topics) 1: ") + model + " needs at least 2 topics") !=
+          std::string::npos);
+    CHECK(!std::filesystem::exists(dir / (std::string("k1-") + model)));
+  }
+  // K = 1 is a valid (if dull) LDA or DSL-ETM.
+  auto etm1 = run_ntm(train_cmd(dir / "store", dir / "k1-dsl-etm", "--model dsl-etm --num-topics 1 --epochs 1"));
+  INFO(etm1.output);
+  CHECK(etm1.exit_code == 0);
+  // More topics than documents: a warning naming both counts, and the run trains.
+  auto big = run_ntm(train_cmd(dir / "store", dir / "k41", "--num-topics 41 --epochs 1"));
   INFO(big.output);
-  CHECK(big.exit_code == 2);
-  CHECK(big.output.find("--num-topics (num_topics) 41 is larger than the number of documents (40)") != std::string::npos);
-  // A BoW model drops the 10 empty documents first: 31 topics for 30 documents is refused too.
-  auto bow = run_ntm(train_cmd(dir / "store", dir / "k31", "--model prodlda --num-topics 31"));
+  CHECK(big.exit_code == 0);
+  CHECK(big.output.find("--num-topics 41 is larger than the number of documents (40)") != std::string::npos);
+  CHECK(std::filesystem::exists(dir / "k41/seed-0/topics.json"));
+  // A BoW model drops the 10 empty documents first, and says so.
+  auto bow = run_ntm(train_cmd(dir / "store", dir / "k31", "--model prodlda --num-topics 31 --epochs 1"));
   INFO(bow.output);
-  CHECK(bow.exit_code == 2);
+  CHECK(bow.exit_code == 0);
   CHECK(bow.output.find("larger than the number of documents (30 after dropping documents with an empty BoW)") !=
         std::string::npos);
-  CHECK(!std::filesystem::exists(dir / "k41/meta.json"));
-  auto ok = run_ntm(train_cmd(dir / "store", dir / "k40", "--num-topics 40 --epochs 1"));
-  INFO(ok.output);
-  CHECK(ok.exit_code == 0);
 }
 
 TEST_CASE("an empty vocabulary (V = 0) is refused by build-labels --vocab and vocab --vocab", "[e2e][reliability]") {

@@ -18,20 +18,13 @@ using ntm::test::TempDir;
 
 namespace {
 
+using ntm::test::error_of;
+
 void write_meta_file(const std::string& dir, const std::string& format) {
   ntm::make_dirs(dir);
   // As ntm writes it: keys sorted, so "format" is not the first key.
   ntm::write_file_atomic(dir + "/meta.json",
                          json{{"chunks", json::array()}, {"format", format}, {"format_version", 1}}.dump(1));
-}
-
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const ntm::Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace

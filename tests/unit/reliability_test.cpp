@@ -25,16 +25,9 @@ using ntm::test::TempDir;
 
 namespace {
 
-using ntm::test::q;
+using ntm::test::error_of;
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const ntm::Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using ntm::test::q;
 
 void read_all(const std::string& path, const ntm::CorpusOptions& o) {
   auto r = ntm::CorpusReader::open(path, o);
@@ -43,21 +36,7 @@ void read_all(const std::string& path, const ntm::CorpusOptions& o) {
   }
 }
 
-void write_corpus(const std::string& path, int n) {
-  const char* words[] = {"market", "prices", "rose", "bank", "rates", "game", "team", "won", "season",
-                         "coach", "software", "update", "linux", "kernel", "driver", "the"};
-  std::ofstream out(path, std::ios::binary);
-  out << "text\tlabel\n";
-  uint32_t s = 7;
-  for (int i = 0; i < n; ++i) {
-    int len = 4 + i * 5 % 30;
-    for (int j = 0; j < len; ++j) {
-      s = s * 1103515245u + 12345u;
-      out << (j ? " " : "") << words[(s >> 16) % 16];
-    }
-    out << "\tx\n";
-  }
-}
+void write_corpus(const std::string& path, int n) { ntm::test::write_random_corpus(path, n); }
 
 }  // namespace
 

@@ -18,20 +18,7 @@ using ntm::test::TempDir;
 
 namespace {
 
-void write_corpus(const std::string& path, int n, uint32_t s = 7) {
-  const char* words[] = {"market", "prices", "rose", "bank", "rates", "game", "team", "won", "season",
-                         "coach", "software", "update", "linux", "kernel", "driver", "the"};
-  std::ofstream out(path, std::ios::binary);
-  out << "text\tlabel\n";
-  for (int i = 0; i < n; ++i) {
-    int len = 4 + i * 5 % 30;
-    for (int j = 0; j < len; ++j) {
-      s = s * 1103515245u + 12345u;
-      out << (j ? " " : "") << words[(s >> 16) % 16];
-    }
-    out << "\t" << (i % 3 ? "x" : "y") << "\n";
-  }
-}
+void write_corpus(const std::string& path, int n, uint32_t s = 7) { ntm::test::write_random_corpus(path, n, s, true); }
 
 // A corpus, its label store and a trained run, as a user builds them.
 struct Pipeline {

@@ -18,6 +18,8 @@ using namespace ntm::text;
 
 namespace {
 
+using ntm::test::error_of;
+
 // A minimal byte-level-free BPE tokenizer.json over the given pieces.
 json tiny_tokenizer(const json& pre_tokenizer, const json& normalizer = nullptr) {
   json vocab = json::object();
@@ -47,15 +49,6 @@ json tiny_tokenizer(const json& pre_tokenizer, const json& normalizer = nullptr)
 std::unique_ptr<Tokenizer> write_and_load(const ntm::test::TempDir& dir, const json& j) {
   ntm::write_file_atomic(dir / "tokenizer.json", j.dump());
   return load_tokenizer(dir.path());
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ntm::Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace

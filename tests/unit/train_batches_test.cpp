@@ -46,14 +46,14 @@ TEST_CASE("epoch_batches: a lone last document joins the batch before it", "[uni
   CHECK(epoch_batches(2, 64) == Ranges{{0, 2}});
 }
 
-TEST_CASE("every model trains and infers on 65 and 129 documents (batch size 64)", "[e2e][train]") {
+TEST_CASE("every model trains and infers on 65, 129 and 1 documents (batch size 64)", "[e2e][train]") {
   TempDir tmp;
   for (const auto& entry : ntm::topic::model_registry()) {
     const std::string model = entry.name;
     ntm::topic::TrainOptions o;
     o.model = model;
     const bool drops = entry.inputs(o).drop_empty_bow;
-    for (int64_t docs : {65, 129}) {  // 1 document: ProdLDA-family priors need K >= 2 > D (open, #24)
+    for (int64_t docs : {65, 129, 1}) {  // 1 document: K = 2 > D trains (with a warning)
       const std::string tag = model + "-" + std::to_string(docs);
       const std::string store = tmp / ("store-" + tag);
       ntm::test::store::write_store(store, {store_size_for(docs, drops)});

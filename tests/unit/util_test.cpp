@@ -106,19 +106,6 @@ TEST_CASE("AtomicFile leaves nothing behind unless committed", "[unit][fs]") {
   CHECK(ntm::read_file(p) == "hello");
 }
 
-TEST_CASE("prepare_output_dir refuses a non-ntm directory", "[unit][fs]") {
-  ntm::test::TempDir dir;
-  std::string out = dir / "foreign";
-  ntm::make_dirs(out);
-  std::ofstream(out + "/precious.txt") << "x";
-  CHECK_THROWS_WITH(ntm::prepare_output_dir(out), Catch::Contains("was not written by ntm"));
-  std::ofstream(out + "/meta.json") << "{}";
-  CHECK_NOTHROW(ntm::prepare_output_dir(out));
-  CHECK_THROWS_AS(ntm::prepare_output_dir(out, false), ntm::Error);
-  CHECK_NOTHROW(ntm::prepare_output_dir(dir / "new/nested"));
-  CHECK(ntm::is_directory(dir / "new/nested"));
-}
-
 TEST_CASE("global option threads N sizes libtorch's OpenMP pool and OpenBLAS alike", "[unit][util]") {
   using GetThreads = int (*)();
   auto openblas = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));

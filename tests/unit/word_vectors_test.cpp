@@ -21,18 +21,11 @@ namespace store = ntm::test::store;
 
 namespace {
 
+using ntm::test::error_of;
+
 std::string write_text(const TempDir& dir, const std::string& name, const std::string& text) {
   std::ofstream(dir / name, std::ios::binary) << text;
   return dir / name;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ntm::Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 const std::vector<std::string> kVocab = {"apple", "banana", "cherry"};

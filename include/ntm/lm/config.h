@@ -37,10 +37,6 @@ struct RopeConfig {
   double mscale = 0.0, mscale_all_dim = 0.0;              // yarn
   bool truncate = true;                                   // yarn
   std::vector<double> long_factor, short_factor;          // longrope
-  // "bfloat16" / "float16" when config.json's dtype (torch_dtype) is 16-bit: transformers then
-  // holds the inv_freq buffer in that dtype (loading with dtype="auto" casts buffers too), so
-  // the static rope types round inv_freq to it, even when computing in fp32.
-  std::string inv_freq_dtype = "float32";
 };
 
 struct DecoderConfig {

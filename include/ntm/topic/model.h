@@ -102,6 +102,9 @@ struct ModelEntry {
   const char* summary;
   ModelInputs (*inputs)(const TrainOptions& opts);
   std::unique_ptr<TopicModel> (*make)(const TrainOptions& opts, const ModelShape& shape);
+  // The models with the Laplace approximation of a Dirichlet prior (variance 1 - 1/K) need K >= 2:
+  // at K = 1 the prior variance is 0 and the KL term is undefined.
+  int64_t min_topics = 1;
 };
 
 // The registry table, in display order.

@@ -44,9 +44,4 @@ bool is_directory(const std::string& path);
 // Joins two path components with a single '/'.
 std::string path_join(const std::string& a, const std::string& b);
 
-// Prepares an output directory for an ntm command: creates it if missing; if it exists and is
-// not empty it must hold a meta.json written by ntm (so ntm never writes into, or overwrites,
-// a directory it did not create). Returns normally when the directory is usable.
-void prepare_output_dir(const std::string& dir, bool allow_existing_ntm_dir = true);
-
 }  // namespace ntm
