@@ -79,6 +79,102 @@ int64_t CausalLM::prefix_length(const std::shared_ptr<const PrefixCache>& prefix
   return prefix ? static_cast<int64_t>(prefix->ids.size()) : 0;
 }
 
+namespace {
+
+// How many leading tokens of each sequence the prefix cache covers: the longest common run of ids,
+// at most n - 1 (the last token always runs, its logits are the output).
+std::vector<int64_t> prefix_skips(const std::vector<std::vector<int64_t>>& seqs, const PrefixCache* prefix) {
+  std::vector<int64_t> skip(seqs.size(), 0);
+  if (!prefix) return skip;
+  for (size_t b = 0; b < seqs.size(); ++b) {
+    const auto& s = seqs[b];
+    const size_t m = std::min(prefix->ids.size(), s.empty() ? size_t(0) : s.size() - 1);
+    size_t p = 0;
+    while (p < m && s[p] == prefix->ids[p]) ++p;
+    skip[b] = static_cast<int64_t>(p);
+  }
+  return skip;
+}
+
+struct PackedTokens {
+  std::vector<int64_t> ids, pos, last, slot, full_lengths;
+};
+
+// The sequences' tokens after their skipped prefix, packed one after another (ids, positions,
+// last-token rows, padded slots), checked against the vocabulary and the learned positions;
+// fills batch's offsets, lengths, prefix lengths and max_len.
+PackedTokens pack_tokens(const std::vector<std::vector<int64_t>>& seqs, const std::vector<int64_t>& skip,
+                         const DecoderConfig& c, PackedBatch& batch) {
+  PackedTokens t;
+  for (size_t b = 0; b < seqs.size(); ++b)
+    batch.max_len = std::max<int64_t>(batch.max_len, static_cast<int64_t>(seqs[b].size()) - skip[b]);
+  for (size_t b = 0; b < seqs.size(); ++b) {
+    const auto& s = seqs[b];
+    const int64_t n = static_cast<int64_t>(s.size()), p = skip[b];
+    if (n == 0) input_error("lm forward: sequence ", b, " is empty (every sequence needs at least one token)");
+    if (c.pos == PosKind::kLearned && n > c.max_position_embeddings)
+      input_error("lm forward: sequence ", b, " has ", n, " tokens but the model knows only ",
+                  c.max_position_embeddings, " positions");
+    batch.offsets.push_back(static_cast<int64_t>(t.ids.size()));
+    batch.lengths.push_back(n - p);
+    batch.prefix_lengths.push_back(p);
+    t.full_lengths.push_back(n);
+    for (int64_t i = p; i < n; ++i) {
+      const int64_t id = s[static_cast<size_t>(i)];
+      if (id < 0 || id >= c.vocab_size)
+        input_error("lm forward: sequence ", b, " token ", i, ": id ", id, " is outside the vocabulary [0, ",
+                    c.vocab_size, ")");
+      t.ids.push_back(id);
+      t.pos.push_back(i);
+      t.slot.push_back(static_cast<int64_t>(b) * batch.max_len + i - p);
+    }
+    t.last.push_back(static_cast<int64_t>(t.ids.size()) - 1);
+  }
+  return t;
+}
+
+// The LM head on the final hidden states [B, H]: the requested logits (or all), the argmax, the
+// per-layer states, copied to the host as fp32.
+ForwardResult head_outputs(const DecoderConfig& c, const DecoderWeights& W, const at::Tensor& hidden,
+                           std::vector<at::Tensor>& layer_states, const ForwardOptions& opts, c10::Device device) {
+  const auto long_opts = at::TensorOptions().dtype(at::kLong);
+  auto to_dev = [&](const std::vector<int64_t>& v) { return at::tensor(v, long_opts).to(device); };
+  ForwardResult out;
+  std::vector<int64_t> wanted = opts.token_ids;
+  for (int64_t id : wanted)
+    if (id < 0 || id >= c.vocab_size)
+      usage_error("lm forward: requested token id ", id, " is outside the vocabulary [0, ", c.vocab_size, ")");
+  // Only the requested rows of the head are multiplied, unless the full-vocabulary argmax is
+  // wanted too; then the full logits stay on the device and only the selection leaves it.
+  const bool select_rows = !wanted.empty() && !opts.argmax;
+  at::Tensor head = select_rows ? W.lm_head.index_select(0, to_dev(wanted)) : W.lm_head;
+  at::Tensor logits = at::linear(hidden, head);  // [B, V_lm] or [B, |token_ids|]
+  if (c.final_softcap > 0.0) logits = at::tanh(logits / c.final_softcap) * c.final_softcap;
+  at::Tensor argmax = opts.argmax ? logits.argmax(1) : at::Tensor();  // [B]
+  if (!wanted.empty() && !select_rows) logits = logits.index_select(1, to_dev(wanted));
+  // To the host: dtype conversion on the device; on CUDA, non-blocking copies into pinned
+  // (page-locked, cached by libtorch's host allocator) buffers and a single synchronisation.
+  const bool cuda = logits.is_cuda();
+  auto host = [&](const at::Tensor& t) {
+    at::Tensor d = t.scalar_type() == at::kLong ? t.contiguous() : t.to(at::kFloat).contiguous();
+    if (!cuda) return d;
+    at::Tensor h = at::empty(d.sizes(), d.options().device(at::kCPU).pinned_memory(true));
+    h.copy_(d, /*non_blocking=*/true);
+    return h;
+  };
+  out.last_logits = host(logits);
+  out.last_hidden = host(hidden);
+  if (opts.argmax) out.argmax = host(argmax);
+  if (opts.all_layers) {
+    layer_states.push_back(hidden);
+    out.all_layers_last_hidden = host(at::stack(layer_states));  // [L+1, B, H]
+  }
+  if (cuda) torch::cuda::synchronize(logits.device().index());
+  return out;
+}
+
+}  // namespace
+
 ForwardResult CausalLM::Impl::forward(const std::vector<std::vector<int64_t>>& seqs, const ForwardOptions& opts,
                                       const PrefixCache* prefix, PrefixCache* capture) const {
   c10::InferenceMode guard;
@@ -89,40 +185,9 @@ ForwardResult CausalLM::Impl::forward(const std::vector<std::vector<int64_t>>& s
   // Packed layout: ids, positions, last-token rows, padded slots. With a prefix, sequence b
   // runs only its tokens from p_b on (positions p_b..n-1); keys 0..p_b-1 come from the cache.
   PackedBatch batch;
-  std::vector<int64_t> ids, pos, last, slot, full_lengths;
-  std::vector<int64_t> skip(seqs.size(), 0);
-  for (size_t b = 0; b < seqs.size(); ++b) {
-    const auto& s = seqs[b];
-    if (!prefix) continue;
-    const size_t m = std::min(prefix->ids.size(), s.empty() ? size_t(0) : s.size() - 1);
-    size_t p = 0;
-    while (p < m && s[p] == prefix->ids[p]) ++p;
-    skip[b] = static_cast<int64_t>(p);
-  }
-  for (size_t b = 0; b < seqs.size(); ++b)
-    batch.max_len = std::max<int64_t>(batch.max_len, static_cast<int64_t>(seqs[b].size()) - skip[b]);
-  for (size_t b = 0; b < seqs.size(); ++b) {
-    const auto& s = seqs[b];
-    const int64_t n = static_cast<int64_t>(s.size()), p = skip[b];
-    if (n == 0) input_error("lm forward: sequence ", b, " is empty (every sequence needs at least one token)");
-    if (c.pos == PosKind::kLearned && n > c.max_position_embeddings)
-      input_error("lm forward: sequence ", b, " has ", n, " tokens but the model knows only ",
-                  c.max_position_embeddings, " positions");
-    batch.offsets.push_back(static_cast<int64_t>(ids.size()));
-    batch.lengths.push_back(n - p);
-    batch.prefix_lengths.push_back(p);
-    full_lengths.push_back(n);
-    for (int64_t t = p; t < n; ++t) {
-      const int64_t id = s[static_cast<size_t>(t)];
-      if (id < 0 || id >= c.vocab_size)
-        input_error("lm forward: sequence ", b, " token ", t, ": id ", id, " is outside the vocabulary [0, ",
-                    c.vocab_size, ")");
-      ids.push_back(id);
-      pos.push_back(t);
-      slot.push_back(static_cast<int64_t>(b) * batch.max_len + t - p);
-    }
-    last.push_back(static_cast<int64_t>(ids.size()) - 1);
-  }
+  const PackedTokens tokens = pack_tokens(seqs, prefix_skips(seqs, prefix), c, batch);
+  const std::vector<int64_t>&ids = tokens.ids, &pos = tokens.pos, &last = tokens.last, &slot = tokens.slot,
+                              &full_lengths = tokens.full_lengths;
   const auto long_opts = at::TensorOptions().dtype(at::kLong);
   auto to_dev = [&](const std::vector<int64_t>& v) {
     return at::tensor(v, long_opts).to(device);
@@ -189,39 +254,8 @@ ForwardResult CausalLM::Impl::forward(const std::vector<std::vector<int64_t>>& s
     if (opts.all_layers && l + 1 < c.num_layers) layer_states.push_back(x.index_select(0, last_t));
   }
 
-  ForwardResult out;
   at::Tensor hidden = norm(c, x.index_select(0, last_t), W.final_norm_w, W.final_norm_b);  // [B, H]
-  std::vector<int64_t> wanted = opts.token_ids;
-  for (int64_t id : wanted)
-    if (id < 0 || id >= c.vocab_size)
-      usage_error("lm forward: requested token id ", id, " is outside the vocabulary [0, ", c.vocab_size, ")");
-  // Only the requested rows of the head are multiplied, unless the full-vocabulary argmax is
-  // wanted too; then the full logits stay on the device and only the selection leaves it.
-  const bool select_rows = !wanted.empty() && !opts.argmax;
-  at::Tensor head = select_rows ? W.lm_head.index_select(0, to_dev(wanted)) : W.lm_head;
-  at::Tensor logits = at::linear(hidden, head);  // [B, V_lm] or [B, |token_ids|]
-  if (c.final_softcap > 0.0) logits = at::tanh(logits / c.final_softcap) * c.final_softcap;
-  at::Tensor argmax = opts.argmax ? logits.argmax(1) : at::Tensor();  // [B]
-  if (!wanted.empty() && !select_rows) logits = logits.index_select(1, to_dev(wanted));
-  // To the host: dtype conversion on the device; on CUDA, non-blocking copies into pinned
-  // (page-locked, cached by libtorch's host allocator) buffers and a single synchronisation.
-  const bool cuda = logits.is_cuda();
-  auto host = [&](const at::Tensor& t) {
-    at::Tensor d = t.scalar_type() == at::kLong ? t.contiguous() : t.to(at::kFloat).contiguous();
-    if (!cuda) return d;
-    at::Tensor h = at::empty(d.sizes(), d.options().device(at::kCPU).pinned_memory(true));
-    h.copy_(d, /*non_blocking=*/true);
-    return h;
-  };
-  out.last_logits = host(logits);
-  out.last_hidden = host(hidden);
-  if (opts.argmax) out.argmax = host(argmax);
-  if (opts.all_layers) {
-    layer_states.push_back(hidden);
-    out.all_layers_last_hidden = host(at::stack(layer_states));  // [L+1, B, H]
-  }
-  if (cuda) torch::cuda::synchronize(logits.device().index());
-  return out;
+  return head_outputs(c, W, hidden, layer_states, opts, device);
 }
 
 }  // namespace ntm::lm
