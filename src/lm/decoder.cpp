@@ -81,6 +81,11 @@ int64_t CausalLM::prefix_length(const std::shared_ptr<const PrefixCache>& prefix
 
 namespace {
 
+// Token ids, positions or row indices as an int64 tensor on `device`.
+at::Tensor long_on(const std::vector<int64_t>& v, c10::Device device) {
+  return at::tensor(v, at::TensorOptions().dtype(at::kLong)).to(device);
+}
+
 // How many leading tokens of each sequence the prefix cache covers: the longest common run of ids,
 // at most n - 1 (the last token always runs, its logits are the output).
 std::vector<int64_t> prefix_skips(const std::vector<std::vector<int64_t>>& seqs, const PrefixCache* prefix) {
@@ -137,21 +142,19 @@ PackedTokens pack_tokens(const std::vector<std::vector<int64_t>>& seqs, const st
 // per-layer states, copied to the host as fp32.
 ForwardResult head_outputs(const DecoderConfig& c, const DecoderWeights& W, const at::Tensor& hidden,
                            std::vector<at::Tensor>& layer_states, const ForwardOptions& opts, c10::Device device) {
-  const auto long_opts = at::TensorOptions().dtype(at::kLong);
-  auto to_dev = [&](const std::vector<int64_t>& v) { return at::tensor(v, long_opts).to(device); };
   ForwardResult out;
-  std::vector<int64_t> wanted = opts.token_ids;
+  const std::vector<int64_t>& wanted = opts.token_ids;
   for (int64_t id : wanted)
     if (id < 0 || id >= c.vocab_size)
       usage_error("lm forward: requested token id ", id, " is outside the vocabulary [0, ", c.vocab_size, ")");
   // Only the requested rows of the head are multiplied, unless the full-vocabulary argmax is
   // wanted too; then the full logits stay on the device and only the selection leaves it.
   const bool select_rows = !wanted.empty() && !opts.argmax;
-  at::Tensor head = select_rows ? W.lm_head.index_select(0, to_dev(wanted)) : W.lm_head;
+  at::Tensor head = select_rows ? W.lm_head.index_select(0, long_on(wanted, device)) : W.lm_head;
   at::Tensor logits = at::linear(hidden, head);  // [B, V_lm] or [B, |token_ids|]
   if (c.final_softcap > 0.0) logits = at::tanh(logits / c.final_softcap) * c.final_softcap;
   at::Tensor argmax = opts.argmax ? logits.argmax(1) : at::Tensor();  // [B]
-  if (!wanted.empty() && !select_rows) logits = logits.index_select(1, to_dev(wanted));
+  if (!wanted.empty() && !select_rows) logits = logits.index_select(1, long_on(wanted, device));
   // To the host: dtype conversion on the device; on CUDA, non-blocking copies into pinned
   // (page-locked, cached by libtorch's host allocator) buffers and a single synchronisation.
   const bool cuda = logits.is_cuda();
@@ -186,16 +189,11 @@ ForwardResult CausalLM::Impl::forward(const std::vector<std::vector<int64_t>>& s
   // runs only its tokens from p_b on (positions p_b..n-1); keys 0..p_b-1 come from the cache.
   PackedBatch batch;
   const PackedTokens tokens = pack_tokens(seqs, prefix_skips(seqs, prefix), c, batch);
-  const std::vector<int64_t>&ids = tokens.ids, &pos = tokens.pos, &last = tokens.last, &slot = tokens.slot,
-                              &full_lengths = tokens.full_lengths;
-  const auto long_opts = at::TensorOptions().dtype(at::kLong);
-  auto to_dev = [&](const std::vector<int64_t>& v) {
-    return at::tensor(v, long_opts).to(device);
-  };
-  at::Tensor ids_t = to_dev(ids), pos_t = to_dev(pos), last_t = to_dev(last);
-  batch.slot = to_dev(slot);
+  at::Tensor ids_t = long_on(tokens.ids, device), pos_t = long_on(tokens.pos, device);
+  at::Tensor last_t = long_on(tokens.last, device);
+  batch.slot = long_on(tokens.slot, device);
 
-  const int64_t N = static_cast<int64_t>(ids.size()), H = c.hidden_size, hd = c.head_dim;
+  const int64_t N = static_cast<int64_t>(tokens.ids.size()), H = c.hidden_size, hd = c.head_dim;
   const int64_t nq = c.num_heads * hd, nkv = c.num_kv_heads * hd;
   at::Tensor x = W.embed.index_select(0, ids_t);  // [N, H]
   if (c.embed_scale)  // HF: hidden * tensor(sqrt(H), dtype=hidden.dtype)
@@ -206,8 +204,8 @@ ForwardResult CausalLM::Impl::forward(const std::vector<std::vector<int64_t>>& s
   if (opts.all_layers) layer_states.push_back(x.index_select(0, last_t));
   at::Tensor cos, sin;
   // Full lengths: the table must reach position n - 1 (length-dependent types never have a prefix).
-  if (rope) std::tie(cos, sin) = rope->cos_sin(full_lengths, pos_t);
-  if (prefix) batch.prefix_lengths_t = to_dev(batch.prefix_lengths);
+  if (rope) std::tie(cos, sin) = rope->cos_sin(tokens.full_lengths, pos_t);
+  if (prefix) batch.prefix_lengths_t = long_on(batch.prefix_lengths, device);
   if (capture) capture->k.clear(), capture->v.clear();
 
   for (int64_t l = 0; l < c.num_layers; ++l) {
