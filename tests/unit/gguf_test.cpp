@@ -1,16 +1,12 @@
 // [gguf] the GGUF container reader: metadata of every type, tensor infos, alignment, and hostile
 // files (truncation, counts of 2^40, unknown ids, overflowing dims, offsets outside the file,
 // misaligned data) -> one-line input errors naming the file and the field, in bounded memory.
-#include <ATen/core/Tensor.h>  // first: c10 pulls in glog, whose CHECK must not replace Catch's
-
 #include <fstream>
 
-// ntm/io/gguf.h before catch.h: libtorch's headers bring glog's one-argument CHECK, which must not
-// replace Catch's (a build without the precompiled <torch/torch.h>, -DNTM_PCH=OFF, fails otherwise).
-#include "ntm/io/gguf.h"
 #include "catch.h"
 #include "gguf_test_util.h"
 #include "ntm/error.h"
+#include "ntm/io/gguf.h"
 #include "test_util.h"
 
 using namespace ntm::test;

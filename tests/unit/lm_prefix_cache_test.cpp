@@ -3,8 +3,8 @@
 // fixture family (llama-like RoPE, gpt2 learned positions, gemma2 window + soft-capping, ...),
 // at batch sizes 1 and > 1, through both attention paths (the CPU manual one and, with
 // NTM_LM_FORCE_SDPA=1, the masked SDPA one that CUDA takes). build-labels end to end on the
-// tiny LM and (when fetched) SmolLM2: --no-prefix-cache writes the same store. REQUIRE, not CHECK:
-// after <torch/torch.h> CHECK is glog's macro, which Catch does not count.
+// tiny LM and (when fetched) SmolLM2: --no-prefix-cache writes the same store. The comparisons
+// are REQUIREs: the first difference stops the case (its INFO names model, batch and row).
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>

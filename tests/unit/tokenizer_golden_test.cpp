@@ -3,11 +3,11 @@
 // .assets by scripts/fetch-test-assets.sh), and the e2e fixture's tokenizer.
 #include <fstream>
 
+#include "catch.h"
+#include "skip.h"
 #include "ntm/io/safetensors.h"
 #include "ntm/text/tokenizer.h"
 #include "ntm/util/config.h"
-#include "catch.h"  // after the ntm headers: Catch's CHECK must replace glog's (see gguf_test.cpp)
-#include "skip.h"
 #include "test_util.h"
 
 using ntm::json;

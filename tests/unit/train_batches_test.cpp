@@ -7,10 +7,10 @@
 #include <utility>
 #include <vector>
 
+#include "catch.h"
 #include "ntm/topic/model.h"
 #include "ntm/topic/trainer.h"
 #include "ntm/util/config.h"
-#include "catch.h"  // after the ntm headers: Catch's CHECK must replace glog's (see gguf_test.cpp)
 #include "test_util.h"
 #include "unit/label_store_test_util.h"
 
