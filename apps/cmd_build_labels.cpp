@@ -19,6 +19,7 @@ void setup_build_labels(CLI::App& sub, CommandContext& ctx) {
   binder->add("max_tokens", opts->max_tokens, "truncate the document so a prompt has at most N tokens (0 = never)");
   binder->add("on_long_prompt", opts->on_long_prompt, "a prompt longer than the model's context: truncate (cut the document text, warn with the count) | error");
   binder->add("dtype", opts->dtype, "LM compute dtype: auto (bf16 on CUDA, fp32 on CPU) | float32 | bfloat16 | float16");
+  binder->add("gguf_weights", opts->gguf_weights, "GGUF models: quantized (matrices stay in their blocks, dequantized per tile in each matmul; CPU float32) | float (dequantized at load)");
   binder->add("hidden_dtype", opts->hidden_dtype, "storage of hidden states: float32 | bfloat16");
   binder->add("layers", opts->layers, "hidden states to store: last (the `hidden` tensor only), all (also every layer, 0 = embeddings), or a list such as 0,8,-1 (stored as layer_hidden [n, S, H])");
   binder->add("shard", opts->shard, "i/n: process the i-th of n contiguous slices (merge with `ntm merge-labels`)");

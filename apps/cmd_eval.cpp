@@ -32,6 +32,7 @@ void setup_eval(CLI::App& sub, CommandContext& ctx) {
   binder->add("llm_rating", opts->llm_rating, "also rate every topic 1-3 with this local instruct model (docs/method.md §8, docs/llm-rating.md)");
   binder->add("chat_format", opts->chat_format, "with --llm-rating: built-in chat format (chatml, llama3, llama2, gemma, mistral, phi3, plain) instead of the model's template");
   binder->add("rating_dtype", opts->rating_dtype, "with --llm-rating: auto | float32 | bfloat16 | float16");
+  binder->add("rating_gguf_weights", opts->rating_gguf_weights, "with a GGUF --llm-rating model: quantized | float (see build-labels --gguf-weights)");
   binder->add("rating_batch_tokens", opts->rating_batch_tokens, "with --llm-rating: padded tokens per LM batch (0 = automatic)");
   binder->add("allow_mismatch", opts->allow_mismatch,
               "corpus | rows | labels_file: accept inputs that differ from the run's training corpus (comma list)")

@@ -13,6 +13,7 @@ void setup_lm_run(CLI::App& sub, CommandContext& ctx) {
   binder->add("input", opts->input, "JSONL file: one JSON array of token ids per line");
   binder->add("out", opts->out, "output .safetensors (last_logits, last_hidden[, all_layers_last_hidden])");
   binder->add("dtype", opts->dtype, "auto|float32|bfloat16|float16 (auto: bfloat16 on CUDA, float32 on CPU)");
+  binder->add("gguf_weights", opts->gguf_weights, "GGUF models: quantized (matrices stay in their blocks, dequantized per tile in each matmul; CPU float32) | float (dequantized at load)");
   binder->add("layers", opts->layers, "last|all (all: every layer's hidden state at the last token)");
   binder->add("batch_tokens", opts->batch_tokens, "padded tokens per forward batch (B x longest length); 0 = 4096 on CPU, 32768 on CUDA");
   auto force = std::make_shared<bool>(false);

@@ -10,7 +10,9 @@
 # peak RSS of the whole process (/usr/bin/time -v), and the agreement of the soft labels with
 # transformers fp32 (top-1 word agreement, mean KL(transformers || run) over the vocabulary words).
 #
-#   scripts/bench-cpu-lm.sh [--n N] [--threads "1 2"]
+#   scripts/bench-cpu-lm.sh [--n N] [--threads "1 2"] [--levers]
+# --levers adds ntm rows for the CPU levers (issue 20): the GGUF weights dequantized at load instead
+# of kept quantized, and LM batches of 1,024 and 32,768 tokens instead of 8,192 (GEMM shapes).
 # Environment: NTM_BIN (build/ntm), NTM_PYTHON (/work/venv/bin/python, needs llama-cpp-python,
 #   transformers, gguf, accelerate, psutil), NTM_SMOLLM2 (.assets/models/SmolLM2-135M-Instruct.Q4_1.gguf),
 #   NTM_BENCH_DIR (.assets/bench-cpu-lm).
@@ -18,11 +20,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=40
 THREADS="1 2"
+LEVERS=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --n) N=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
-    *) echo "bench-cpu-lm: unknown argument '$1' (use --n N, --threads \"1 2\")" >&2; exit 2 ;;
+    --levers) LEVERS=1; shift ;;
+    *) echo "bench-cpu-lm: unknown argument '$1' (use --n N, --threads \"1 2\", --levers)" >&2; exit 2 ;;
   esac
 done
 NTM=${NTM_BIN:-build/ntm}
@@ -48,13 +52,22 @@ py_rate() { $PY $REF rate "$1"; }
 
 for t in $THREADS; do
   echo "bench-cpu-lm: $N documents, $t thread(s)" >&2
-  for mode in prefix-cache no-prefix-cache; do
-    out="$DIR/ntm-$t"; [[ $mode == prefix-cache ]] || out="$out-full"
+  # name|build-labels flags; the first is ntm's default configuration
+  modes=("ntm, prefix cache (default)|--prefix-cache" "ntm --no-prefix-cache|--no-prefix-cache")
+  if [[ $LEVERS == 1 ]]; then
+    modes+=("ntm --gguf-weights float (dequantized at load)|--gguf-weights float"
+      "ntm --batch-tokens 1024|--batch-tokens 1024" "ntm --batch-tokens 32768|--batch-tokens 32768")
+  fi
+  ntm_rows=()
+  for i in "${!modes[@]}"; do
+    out="$DIR/ntm-$t"; [[ $i == 0 ]] || out="$out-$i"
     rm -rf "$out"
+    # shellcheck disable=SC2086  # the flags are words
     /usr/bin/time -v "$NTM" --device cpu --threads "$t" --log-level info build-labels --corpus "$DIR/corpus.jsonl" \
-      --model "$MODEL" --vocab "$DIR/vocab.json" --out "$out" --dtype float32 --$mode >"$out.log" 2>&1 ||
+      --model "$MODEL" --vocab "$DIR/vocab.json" --out "$out" --dtype float32 ${modes[$i]#*|} >"$out.log" 2>&1 ||
       { tail -20 "$out.log" >&2; exit 1; }
     $PY $REF store "$out" "$out.npz"
+    ntm_rows+=("${modes[$i]%%|*}|$out")
   done
   words="$DIR/ntm-$t/word_tokens.json"
   /usr/bin/time -v $PY $REF hf "$MODEL" "$DIR/corpus.jsonl" "$words" "$t" "$DIR/hf-$t.npz" >"$DIR/hf-$t.log" 2>&1 ||
@@ -71,8 +84,10 @@ for t in $THREADS; do
     local a; a=$($PY $REF agree "$ref" "$3")
     rows+=("| $1 | $t | $(echo "$4" | awk '{print $1}') | $(echo "$4" | awk '{print $2}') | $(peak "$2") | $(echo "$a" | awk '{print $1}') % | $(echo "$a" | awk '{print $2}') | $(echo "$a" | awk '{print $3}') |")
   }
-  row "ntm, prefix cache (default)" "$DIR/ntm-$t.log" "$DIR/ntm-$t.npz" "$(ntm_rate "$DIR/ntm-$t.log")"
-  row "ntm --no-prefix-cache" "$DIR/ntm-$t-full.log" "$DIR/ntm-$t-full.npz" "$(ntm_rate "$DIR/ntm-$t-full.log")"
+  for r in "${ntm_rows[@]}"; do
+    o=${r#*|}
+    row "${r%%|*}" "$o.log" "$o.npz" "$(ntm_rate "$o.log")"
+  done
   row "llama.cpp, KV reset per document" "$DIR/llama-full-$t.log" "$DIR/llama-full-$t.npz" "$(py_rate "$DIR/llama-full-$t.log")"
   row "llama.cpp, its prefix reuse (KV of the shared head kept)" "$DIR/llama-prefix-reuse-$t.log" "$DIR/llama-prefix-reuse-$t.npz" "$(py_rate "$DIR/llama-prefix-reuse-$t.log")"
   row "llama.cpp, KV reset, logits only (no hidden state)" "$DIR/llama-logits-only-$t.log" "$DIR/llama-logits-only-$t.npz" "$(py_rate "$DIR/llama-logits-only-$t.log")"

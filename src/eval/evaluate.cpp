@@ -15,6 +15,7 @@
 #include "ntm/eval/coherence.h"
 #include "ntm/eval/diversity.h"
 #include "ntm/eval/llm_rating.h"
+#include "ntm/lm/model.h"
 #include "ntm/eval/report.h"
 #include "ntm/eval/retrieval.h"
 #include "ntm/util/device.h"
@@ -132,7 +133,7 @@ LlmRatingResult rate_all_seeds(const EvalOptions& opt, const EvalInputs& in, c10
   if (opt.llm_rating.empty()) return {};
   std::vector<std::vector<std::vector<std::string>>> topics;
   for (const auto& s : in.seeds) topics.push_back(s.topics);
-  return rate_topics(topics, {opt.llm_rating, opt.chat_format, opt.rating_dtype, opt.rating_batch_tokens, opt.top_n},
+  return rate_topics(topics, {opt.llm_rating, opt.chat_format, opt.rating_dtype, opt.rating_gguf_weights, opt.rating_batch_tokens, opt.top_n},
                      device);
 }
 
@@ -326,6 +327,7 @@ void EvalOptions::validate() const {
   ntm::eval::validate(cs);
   parse_metrics(metrics);
   if (llm_rating.empty() && !chat_format.empty()) usage_error("--chat-format goes with --llm-rating MODEL");
+  lm::check_gguf_weights(rating_gguf_weights, "--rating-gguf-weights");
   if (rating_batch_tokens < 0) usage_error("--rating-batch-tokens must be >= 0 (0 = automatic)");
   check_allow_mismatch(allow_mismatch, {"corpus", "rows", "labels_file"});
 }

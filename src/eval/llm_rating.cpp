@@ -153,7 +153,7 @@ LlmRatingResult rate_topics(const std::vector<std::vector<std::vector<std::strin
   const std::vector<int64_t> rating_ids = {rating_token(*tok, "1", o.model), rating_token(*tok, "2", o.model),
                                            rating_token(*tok, "3", o.model)};
 
-  auto lm = lm::CausalLM::load(o.model, {o.dtype, device});
+  auto lm = lm::CausalLM::load(o.model, {o.dtype, device, o.gguf_weights});
   for (int64_t id : rating_ids)
     if (id >= lm->config().vocab_size)
       input_error(o.model, ": rating token id ", id, " is outside the model's vocabulary (",
@@ -182,6 +182,7 @@ LlmRatingResult rate_topics(const std::vector<std::vector<std::vector<std::strin
       {"weights", weights_identity(o.model)},
       {"config_sha256", !config.empty() && path_exists(config) ? json(sha256_file(config)) : json(nullptr)},
       {"dtype", c10::toString(lm->dtype())},
+      {"gguf_weights", lm->keeps_quantized_weights() ? "quantized" : "float"},
       {"tokenizer", tok->source()},
       {"chat_template", {{"name", tmpl.name}, {"source", tmpl.source}, {"sha256", sha256_hex(tmpl.text)}}},
       {"system_message", kRatingSystemMessage},

@@ -166,25 +166,35 @@ void bf16(const float*, const uint8_t* b, float* y) {
 }
 
 using BlockFn = void (*)(const float*, const uint8_t*, float*);
-BlockFn block_fn(uint32_t t) {
+
+// n elements (whole blocks) of one type, serially; F inlined into the loop.
+template <BlockFn F, int64_t kElems, int64_t kBytes>
+void decode_row(const uint8_t* src, float* dst, int64_t n) {
+  const float* H = half_table();
+  for (int64_t i = 0; i < n / kElems; ++i) F(H, src + i * kBytes, dst + i * kElems);
+}
+void decode_f32(const uint8_t* src, float* dst, int64_t n) { std::memcpy(dst, src, static_cast<size_t>(n) * 4); }
+
+}  // namespace
+
+RowDecoder row_decoder(uint32_t t) {
   switch (t) {
-    case 1: return f16;
-    case 2: return q4_0;
-    case 3: return q4_1;
-    case 6: return q5_0;
-    case 7: return q5_1;
-    case 8: return q8_0;
-    case 10: return q2_k;
-    case 11: return q3_k;
-    case 12: return q45_k<false>;
-    case 13: return q45_k<true>;
-    case 14: return q6_k;
-    case 30: return bf16;
+    case 0: return decode_f32;
+    case 1: return decode_row<f16, 1, 2>;
+    case 2: return decode_row<q4_0, 32, 18>;
+    case 3: return decode_row<q4_1, 32, 20>;
+    case 6: return decode_row<q5_0, 32, 22>;
+    case 7: return decode_row<q5_1, 32, 24>;
+    case 8: return decode_row<q8_0, 32, 34>;
+    case 10: return decode_row<q2_k, 256, 84>;
+    case 11: return decode_row<q3_k, 256, 110>;
+    case 12: return decode_row<q45_k<false>, 256, 144>;
+    case 13: return decode_row<q45_k<true>, 256, 176>;
+    case 14: return decode_row<q6_k, 256, 210>;
+    case 30: return decode_row<bf16, 1, 2>;
     default: return nullptr;
   }
 }
-
-}  // namespace
 
 const char* type_name(uint32_t t) {
   const TypeRow* r = row(t);
@@ -212,12 +222,11 @@ void dequantize_into(uint32_t t, const uint8_t* src, float* dst, int64_t n) {
     std::memcpy(dst, src, static_cast<size_t>(n) * 4);
     return;
   }
-  const float* H = half_table();
-  BlockFn fn = block_fn(t);
+  const RowDecoder decode = row_decoder(t);
   const int64_t blocks = n / be;
   // Plain types are cheap per element: use larger grains.
   at::parallel_for(0, blocks, be == 1 ? 1 << 16 : 1024, [&](int64_t b0, int64_t b1) {
-    for (int64_t i = b0; i < b1; ++i) fn(H, src + i * bb, dst + i * be);
+    decode(src + b0 * bb, dst + b0 * be, (b1 - b0) * be);
   });
 }
 

@@ -340,6 +340,7 @@ void BuildLabelsOptions::validate() const {
   if (on_long_prompt != "truncate" && on_long_prompt != "error")
     usage_error("--on-long-prompt must be truncate or error (got '", on_long_prompt, "')");
   if (chunk_size <= 0) usage_error("--chunk-size must be > 0 (got ", chunk_size, ")");
+  lm::check_gguf_weights(gguf_weights, "--gguf-weights");
   validate_corpus_options(*this);
   if (hidden_dtype != "float32" && hidden_dtype != "bfloat16")
     usage_error("--hidden-dtype must be float32 or bfloat16 (got '", hidden_dtype, "')");
@@ -363,6 +364,7 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   // The LM.
   lm::LoadOptions lo;
   lo.dtype = o.dtype;
+  lo.gguf_weights = o.gguf_weights;
   lo.device = resolve_device(device_spec);
   auto model = lm::CausalLM::load(o.model, lo);
   const PromptLimit limit(o, lm::context_length(model->config(), tok->model_max_length()));
@@ -379,6 +381,7 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   // The prompts' shared head runs once (its keys/values are reused; the outputs are the same, so
   // this is a record, not part of the store's identity).
   const std::shared_ptr<const lm::PrefixCache> prefix = prompt_head_cache(o, *tok, tmpl, *model);
+  meta.extra["gguf_weights"] = model->keeps_quantized_weights() ? "quantized" : "float";
   meta.extra["prefix_cache"] = {{"used", prefix != nullptr}, {"tokens", lm::CausalLM::prefix_length(prefix)}};
   labels::LabelStoreWriter writer(o.out, meta, o.resume);
   write_store_side_files(writer, inputs);

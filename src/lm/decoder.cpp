@@ -27,6 +27,11 @@ bool ignorable(const std::string& name) {
 }
 }  // namespace
 
+void check_gguf_weights(const std::string& value, const std::string& flag) {
+  if (value != "quantized" && value != "float")
+    usage_error(flag, ": unknown value '", value, "' (use quantized or float)");
+}
+
 CausalLM::CausalLM(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CausalLM::~CausalLM() = default;
 
@@ -37,10 +42,13 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::string& dir, const LoadOptio
   impl->cfg = load_decoder_config(dir);
   impl->device = opts.device;
   impl->dtype = resolve_dtype(opts.dtype, opts.device);
+  check_gguf_weights(opts.gguf_weights, "gguf_weights");
   {
     c10::InferenceMode guard;
-    WeightLoader w(dir, impl->cfg, impl->dtype, impl->device);
+    WeightLoader w(dir, impl->cfg, impl->dtype, impl->device, opts.gguf_weights == "quantized");
     find_adapter(impl->cfg.model_type, dir).load(w, impl->cfg, impl->weights);
+    impl->quantized_matrices = w.quantized_matrices();
+    impl->quantized_bytes = w.quantized_bytes();
     std::vector<std::string> unused;
     for (const auto& n : w.unused())
       if (!ignorable(n)) unused.push_back(n);
@@ -51,9 +59,13 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::string& dir, const LoadOptio
   if (impl->cfg.pos != PosKind::kLearned) impl->rope = std::make_unique<Rope>(impl->cfg, impl->device);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const auto& c = impl->cfg;
-  spdlog::info("lm: loaded {} ({}: {} layers, hidden {}, heads {}/{}, vocab {}) as {} on {} in {:.3f}s", dir,
+  std::string kept;
+  if (impl->quantized_matrices > 0)
+    kept = fmt::format(", {} matrices kept quantized ({:.1f} MiB)", impl->quantized_matrices,
+                       static_cast<double>(impl->quantized_bytes) / (1 << 20));
+  spdlog::info("lm: loaded {} ({}: {} layers, hidden {}, heads {}/{}, vocab {}) as {} on {}{} in {:.3f}s", dir,
                c.model_type, c.num_layers, c.hidden_size, c.num_heads, c.num_kv_heads, c.vocab_size,
-               c10::toString(impl->dtype), impl->device.str(), secs);
+               c10::toString(impl->dtype), impl->device.str(), kept, secs);
   return std::unique_ptr<CausalLM>(new CausalLM(std::move(impl)));
 }
 
@@ -61,6 +73,7 @@ const DecoderConfig& CausalLM::config() const { return impl_->cfg; }
 c10::ScalarType CausalLM::dtype() const { return impl_->dtype; }
 c10::Device CausalLM::device() const { return impl_->device; }
 const std::string& CausalLM::dir() const { return impl_->dir; }
+bool CausalLM::keeps_quantized_weights() const { return impl_->quantized_matrices > 0; }
 
 ForwardResult CausalLM::forward(const std::vector<std::vector<int64_t>>& seqs, const ForwardOptions& opts) const {
   return impl_->forward(seqs, opts, opts.prefix.get(), nullptr);
@@ -150,8 +163,8 @@ ForwardResult head_outputs(const DecoderConfig& c, const DecoderWeights& W, cons
   // Only the requested rows of the head are multiplied, unless the full-vocabulary argmax is
   // wanted too; then the full logits stay on the device and only the selection leaves it.
   const bool select_rows = !wanted.empty() && !opts.argmax;
-  at::Tensor head = select_rows ? W.lm_head.index_select(0, long_on(wanted, device)) : W.lm_head;
-  at::Tensor logits = at::linear(hidden, head);  // [B, V_lm] or [B, |token_ids|]
+  at::Tensor logits = select_rows ? at::linear(hidden, W.lm_head.rows_at(long_on(wanted, device)))
+                                  : W.lm_head.linear(hidden);  // [B, |token_ids|] or [B, V_lm]
   if (c.final_softcap > 0.0) logits = at::tanh(logits / c.final_softcap) * c.final_softcap;
   at::Tensor argmax = opts.argmax ? logits.argmax(1) : at::Tensor();  // [B]
   if (!wanted.empty() && !select_rows) logits = logits.index_select(1, long_on(wanted, device));
@@ -195,7 +208,7 @@ ForwardResult CausalLM::Impl::forward(const std::vector<std::vector<int64_t>>& s
 
   const int64_t N = static_cast<int64_t>(tokens.ids.size()), H = c.hidden_size, hd = c.head_dim;
   const int64_t nq = c.num_heads * hd, nkv = c.num_kv_heads * hd;
-  at::Tensor x = W.embed.index_select(0, ids_t);  // [N, H]
+  at::Tensor x = W.embed.rows_at(ids_t);  // [N, H]
   if (c.embed_scale)  // HF: hidden * tensor(sqrt(H), dtype=hidden.dtype)
     x = x * at::scalar_tensor(std::sqrt(static_cast<double>(H)), x.options());
   if (c.pos == PosKind::kLearned) x = x + W.pos_embed.index_select(0, pos_t);

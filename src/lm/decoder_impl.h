@@ -17,6 +17,7 @@ struct CausalLM::Impl {
   c10::Device device = c10::Device(c10::kCPU);
   DecoderWeights weights;
   std::unique_ptr<Rope> rope;
+  int64_t quantized_matrices = 0, quantized_bytes = 0;  // GGUF matrices kept in their blocks
 
   // The decoder pass. prefix: continue each sequence from the cached keys/values (see
   // ForwardOptions::prefix); capture: keep every layer's keys/values of the (single) sequence.

@@ -177,6 +177,23 @@ class GgufSource : public TensorSource {
     }
     dst.copy_(tensor(name));
   }
+  bool quant_rows(const std::string& name, QuantRows& out) const override {
+    const Mapped& m = map_.at(name);
+    const gguf::TensorInfo& ti = info(name);
+    // F32 gains nothing from staying in the file (a dequantized tile is a copy of it).
+    if (ti.ne.size() != 2 || ti.type == 0 || !gguf::type_supported(ti.type)) return false;
+    if (m.fix != Fix::kNone && m.fix != Fix::kPermute) return false;
+    const int64_t cols = ti.ne[0], rows = ti.ne[1];
+    if (cols <= 0 || rows <= 0 || cols % gguf::block_elems(ti.type) != 0) return false;
+    if (m.fix == Fix::kPermute && (m.heads <= 0 || rows % (2 * m.heads) != 0)) return false;
+    out.data = f_->bytes(ti);
+    out.type = ti.type;
+    out.rows = rows;
+    out.cols = cols;
+    out.permute_heads = m.fix == Fix::kPermute ? m.heads : 0;
+    out.owner = f_;
+    return true;
+  }
   std::vector<std::string> names() const override { return names_; }
   const std::string& where() const override { return f_->path(); }
 

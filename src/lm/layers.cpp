@@ -40,8 +40,6 @@ at::Tensor activation(Act act, const at::Tensor& x) {
   return x;
 }
 
-at::Tensor linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
-  return b.defined() ? at::linear(x, w, b) : at::linear(x, w);
-}
+at::Tensor linear(const at::Tensor& x, const Weight& w, const at::Tensor& b) { return w.linear(x, b); }
 
 }  // namespace ntm::lm

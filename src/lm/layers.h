@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "lm/quant_matrix.h"
 #include "ntm/lm/config.h"
 
 namespace ntm::lm {
@@ -12,7 +13,8 @@ namespace ntm::lm {
 // prepared them (Gemma: 1 + w in fp32).
 at::Tensor norm(const DecoderConfig& cfg, const at::Tensor& x, const at::Tensor& w, const at::Tensor& b = {});
 at::Tensor activation(Act act, const at::Tensor& x);
-at::Tensor linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b = {});
+// x [N, in] -> x W^T + b [N, out]; W dense or kept quantized (QuantMatrix).
+at::Tensor linear(const at::Tensor& x, const Weight& w, const at::Tensor& b = {});
 
 // Attention over packed sequences (rows of q/k/v are the tokens of sequence 0, then 1, ...).
 struct PackedBatch {

@@ -22,6 +22,7 @@ void LmRunOptions::validate() const {
   if (dtype != "auto" && dtype != "float32" && dtype != "bfloat16" && dtype != "float16")
     usage_error("--dtype: unknown value '", dtype, "' (use auto, float32, bfloat16 or float16)");
   if (batch_tokens < 0) usage_error("--batch-tokens must be >= 0 (0 = automatic; got ", batch_tokens, ")");
+  check_gguf_weights(gguf_weights, "--gguf-weights");
 }
 
 std::vector<std::vector<int64_t>> read_token_lines(const std::string& path) {
@@ -57,7 +58,7 @@ std::vector<std::vector<int64_t>> read_token_lines(const std::string& path) {
 void lm_run(const LmRunOptions& opts, c10::Device device) {
   opts.validate();
   auto seqs = read_token_lines(opts.input);
-  auto lm = CausalLM::load(opts.model, {opts.dtype, device});
+  auto lm = CausalLM::load(opts.model, {opts.dtype, device, opts.gguf_weights});
   const auto& cfg = lm->config();
   for (size_t i = 0; i < seqs.size(); ++i)
     for (int64_t id : seqs[i])

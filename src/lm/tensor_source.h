@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "lm/quant_matrix.h"
 #include "ntm/lm/model.h"
 
 namespace ntm::lm {
@@ -26,6 +27,9 @@ class TensorSource {
   // row range of a fused buffer is fine). Sources that decode (GGUF) dequantize straight into
   // it; the default copies tensor(name).
   virtual void read_into(const std::string& name, at::Tensor& dst) const;
+  // The tensor's rows as stored, when it can stay quantized in a QuantMatrix (a 2-D GGUF tensor
+  // of a block type whose HF layout is its rows, possibly permuted); false otherwise.
+  virtual bool quant_rows(const std::string& /*name*/, QuantRows& /*out*/) const { return false; }
   // True when tensor() returns views of the mapped file (no memory of its own, nothing decoded).
   virtual bool views_file() const { return false; }
   virtual std::vector<std::string> names() const = 0;  // HF names

@@ -51,8 +51,14 @@ at::Tensor empty_weight(const std::vector<int64_t>& shape) {
 
 }  // namespace
 
-WeightLoader::WeightLoader(const std::string& dir, const DecoderConfig& cfg, c10::ScalarType dtype, c10::Device device)
-    : dir_(dir), src_(open_tensor_source(dir)), cfg_(cfg), dtype_(dtype), device_(device) {}
+WeightLoader::WeightLoader(const std::string& dir, const DecoderConfig& cfg, c10::ScalarType dtype, c10::Device device,
+                           bool keep_quantized)
+    : dir_(dir),
+      src_(open_tensor_source(dir)),
+      cfg_(cfg),
+      dtype_(dtype),
+      device_(device),
+      keep_quantized_(keep_quantized) {}
 
 void WeightLoader::check(const std::string& name, const std::vector<int64_t>& shape) {
   if (!src_->contains(name))
@@ -119,6 +125,29 @@ at::Tensor WeightLoader::get_cat(const std::vector<std::pair<std::string, std::v
   return out;
 }
 
+Weight WeightLoader::matrix(const std::string& name, const std::vector<int64_t>& shape) {
+  return matrix_cat({{name, shape}});
+}
+
+Weight WeightLoader::matrix_cat(const std::vector<std::pair<std::string, std::vector<int64_t>>>& parts) {
+  std::vector<QuantRows> rows;
+  if (keep_quantized_ && direct()) {
+    for (const auto& [name, shape] : parts) {
+      check(name, shape);
+      QuantRows q;
+      if (!src_->quant_rows(name, q)) break;
+      rows.push_back(std::move(q));
+    }
+  }
+  if (rows.size() != parts.size())  // not every part can stay quantized: dense
+    return parts.size() == 1 ? get(parts[0].first, parts[0].second) : get_cat(parts);
+  Weight w;
+  w.quant = std::make_shared<const QuantMatrix>(std::move(rows));
+  ++quantized_;
+  quantized_bytes_ += w.quant->bytes();
+  return w;
+}
+
 at::Tensor WeightLoader::get(const std::string& name, const std::vector<int64_t>& shape, c10::ScalarType dtype) {
   return convert(raw(name, shape), dtype);
 }
@@ -144,7 +173,7 @@ std::vector<std::string> WeightLoader::unused() const {
   return out;
 }
 
-at::Tensor load_lm_head(WeightLoader& w, const DecoderConfig& cfg, const at::Tensor& embed, const std::string& name) {
+Weight load_lm_head(WeightLoader& w, const DecoderConfig& cfg, const Weight& embed, const std::string& name) {
   if (cfg.tie_word_embeddings) {
     if (w.has(name)) w.check(name, {cfg.vocab_size, cfg.hidden_size});  // tied: HF ignores it too
     return embed;
@@ -154,13 +183,13 @@ at::Tensor load_lm_head(WeightLoader& w, const DecoderConfig& cfg, const at::Ten
                  name);
     return embed;
   }
-  return w.get(name, {cfg.vocab_size, cfg.hidden_size});
+  return w.matrix(name, {cfg.vocab_size, cfg.hidden_size});
 }
 
 void load_llama_style(WeightLoader& w, const DecoderConfig& c, DecoderWeights& out, bool fused) {
   const int64_t H = c.hidden_size, hd = c.head_dim, nq = c.num_heads * hd, nkv = c.num_kv_heads * hd;
   const int64_t I = c.intermediate_size;
-  out.embed = w.get("model.embed_tokens.weight", {c.vocab_size, H});
+  out.embed = w.matrix("model.embed_tokens.weight", {c.vocab_size, H});
   out.layers.resize(static_cast<size_t>(c.num_layers));
   for (int64_t i = 0; i < c.num_layers; ++i) {
     const std::string p = "model.layers." + std::to_string(i) + ".";
@@ -168,9 +197,9 @@ void load_llama_style(WeightLoader& w, const DecoderConfig& c, DecoderWeights& o
     L.attn_norm_w = w.norm_weight(p + "input_layernorm.weight", H);
     const std::string a = p + "self_attn.";
     if (fused) {
-      L.qkv_w = w.get(a + "qkv_proj.weight", {nq + 2 * nkv, H});
+      L.qkv_w = w.matrix(a + "qkv_proj.weight", {nq + 2 * nkv, H});
     } else {
-      L.qkv_w = w.get_cat(
+      L.qkv_w = w.matrix_cat(
           {{a + "q_proj.weight", {nq, H}}, {a + "k_proj.weight", {nkv, H}}, {a + "v_proj.weight", {nkv, H}}});
     }
     if (c.qkv_bias) {
@@ -179,7 +208,7 @@ void load_llama_style(WeightLoader& w, const DecoderConfig& c, DecoderWeights& o
                 : w.get_cat(
                       {{a + "q_proj.bias", {nq}}, {a + "k_proj.bias", {nkv}}, {a + "v_proj.bias", {nkv}}});
     }
-    L.o_w = w.get(a + "o_proj.weight", {H, nq});
+    L.o_w = w.matrix(a + "o_proj.weight", {H, nq});
     if (c.o_bias) L.o_b = w.get(a + "o_proj.bias", {H});
     if (c.qk_norm) {
       L.q_norm_w = w.norm_weight(a + "q_norm.weight", hd);
@@ -194,11 +223,11 @@ void load_llama_style(WeightLoader& w, const DecoderConfig& c, DecoderWeights& o
     }
     const std::string m = p + "mlp.";
     if (fused) {
-      L.up_w = w.get(m + "gate_up_proj.weight", {2 * I, H});
+      L.up_w = w.matrix(m + "gate_up_proj.weight", {2 * I, H});
     } else {
-      L.up_w = w.get_cat({{m + "gate_proj.weight", {I, H}}, {m + "up_proj.weight", {I, H}}});
+      L.up_w = w.matrix_cat({{m + "gate_proj.weight", {I, H}}, {m + "up_proj.weight", {I, H}}});
     }
-    L.down_w = w.get(m + "down_proj.weight", {H, I});
+    L.down_w = w.matrix(m + "down_proj.weight", {H, I});
     if (c.mlp_bias) {
       L.up_b = fused ? w.get(m + "gate_up_proj.bias", {2 * I})
                      : w.get_cat({{m + "gate_proj.bias", {I}}, {m + "up_proj.bias", {I}}});

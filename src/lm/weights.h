@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "lm/quant_matrix.h"
 #include "lm/tensor_source.h"
 #include "ntm/lm/config.h"
 
@@ -16,22 +17,26 @@ namespace ntm::lm {
 
 struct LayerWeights {
   at::Tensor attn_norm_w, attn_norm_b;  // input_layernorm / ln_1
-  at::Tensor qkv_w, qkv_b;              // [(nH + 2 nKV) hd, H], rows q | k | v (fused at load)
-  at::Tensor o_w, o_b;                  // [H, nH hd]
+  Weight qkv_w;                         // [(nH + 2 nKV) hd, H], rows q | k | v (fused at load)
+  at::Tensor qkv_b;
+  Weight o_w;                           // [H, nH hd]
+  at::Tensor o_b;
   at::Tensor q_norm_w, k_norm_w;        // [hd] (Qwen3)
   at::Tensor post_attn_norm_w;          // Gemma2 sandwich norm on the attention output
   at::Tensor mlp_norm_w, mlp_norm_b;    // post_attention_layernorm / ln_2 / pre_feedforward_layernorm
   at::Tensor post_mlp_norm_w;           // Gemma2 post_feedforward_layernorm
-  at::Tensor up_w, up_b;                // gated: [2I, H] rows gate | up; else [I, H]
-  at::Tensor down_w, down_b;            // [H, I]
+  Weight up_w;                          // gated: [2I, H] rows gate | up; else [I, H]
+  at::Tensor up_b;
+  Weight down_w;                        // [H, I]
+  at::Tensor down_b;
 };
 
 struct DecoderWeights {
-  at::Tensor embed;      // [V_lm, H]
+  Weight embed;          // [V_lm, H]
   at::Tensor pos_embed;  // [P, H] (learned positions only)
   std::vector<LayerWeights> layers;
   at::Tensor final_norm_w, final_norm_b;
-  at::Tensor lm_head;    // [V_lm, H] (the embedding when tied)
+  Weight lm_head;        // [V_lm, H] (the embedding when tied)
 };
 
 // Reads tensors from a checkpoint folder or a GGUF file (see tensor_source.h), checks their shapes, converts them once to the model's dtype
@@ -39,7 +44,10 @@ struct DecoderWeights {
 // were used.
 class WeightLoader {
  public:
-  WeightLoader(const std::string& dir, const DecoderConfig& cfg, c10::ScalarType dtype, c10::Device device);
+  // keep_quantized: matrices of quantized GGUF tensors stay in their blocks (float32 on the CPU
+  // only; elsewhere, and for every other source, they are dequantized / converted at load).
+  WeightLoader(const std::string& dir, const DecoderConfig& cfg, c10::ScalarType dtype, c10::Device device,
+               bool keep_quantized = false);
 
   bool has(const std::string& name) const { return src_->contains(name); }
   // The tensor with the expected shape, converted to the model dtype (or `dtype` when given).
@@ -48,6 +56,13 @@ class WeightLoader {
   // The tensors concatenated along dim 0 (fused q | k | v, gate | up), converted. For float32 on
   // the CPU each part is written straight into its rows of the fused buffer (no second copy).
   at::Tensor get_cat(const std::vector<std::pair<std::string, std::vector<int64_t>>>& parts);
+  // A projection matrix: kept quantized when the loader keeps quantized weights and the source
+  // can (see QuantMatrix), otherwise get() / get_cat().
+  Weight matrix(const std::string& name, const std::vector<int64_t>& shape);
+  Weight matrix_cat(const std::vector<std::pair<std::string, std::vector<int64_t>>>& parts);
+  // Matrices kept quantized so far, and their bytes.
+  int64_t quantized_matrices() const { return quantized_; }
+  int64_t quantized_bytes() const { return quantized_bytes_; }
   // Raw checked tensor (CPU, stored dtype) for adapters that transform before converting.
   at::Tensor raw(const std::string& name, const std::vector<int64_t>& shape);
   // The checks of raw() (present, shape, dtype) without reading the tensor; marks it used.
@@ -72,6 +87,8 @@ class WeightLoader {
   c10::ScalarType dtype_;
   c10::Device device_;
   std::set<std::string> used_;
+  bool keep_quantized_ = false;
+  int64_t quantized_ = 0, quantized_bytes_ = 0;
   bool direct() const;  // float32 on the CPU: weights can be written into their final buffers
 };
 
@@ -81,7 +98,7 @@ class WeightLoader {
 // read when `fused` is true.
 void load_llama_style(WeightLoader& w, const DecoderConfig& cfg, DecoderWeights& out, bool fused = false);
 // lm_head.weight, or the embedding when tied / absent.
-at::Tensor load_lm_head(WeightLoader& w, const DecoderConfig& cfg, const at::Tensor& embed, const std::string& name);
+Weight load_lm_head(WeightLoader& w, const DecoderConfig& cfg, const Weight& embed, const std::string& name);
 
 std::string shape_str(const std::vector<int64_t>& s);
 

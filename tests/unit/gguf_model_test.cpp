@@ -1,6 +1,7 @@
 // [gguf][lm] GGUF models through `ntm lm-run`: every family and quant type of
 // tests/fixtures/gguf/models (scripts/make-gguf-fixtures.py) against transformers run on the
-// dequantized weights (fp32, CPU), max |diff| <= 1e-4; unknown architectures are exit-2 errors.
+// dequantized weights (fp32, CPU), max |diff| <= 1e-4, with the matrices kept quantized and
+// dequantized at load (--gguf-weights); unknown architectures are exit-2 errors.
 #include <filesystem>
 #include <fstream>
 
@@ -19,10 +20,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-double lm_run_diff(const std::string& gguf, const std::string& reference, const std::string& ids) {
+double lm_run_diff(const std::string& gguf, const std::string& reference, const std::string& ids,
+                   const std::string& weights) {
   TempDir tmp;
   auto r = run_ntm("--device cpu lm-run --model " + q(gguf) + " --input " + q(ids) + " --out " +
-                   q(tmp / "out.safetensors") + " --dtype float32");
+                   q(tmp / "out.safetensors") + " --dtype float32 --gguf-weights " + weights);
   INFO("ntm output: " << r.output);
   REQUIRE(r.exit_code == 0);
   auto got = ntm::st::File::open(tmp / "out.safetensors")->tensor("last_logits").clone();
@@ -36,10 +38,12 @@ TEST_CASE("gguf models: lm-run matches the reference for every family and quant 
   const std::string dir = fixture("gguf/models");
   for (const char* name :
        {"llama-mixed32", "llama-kquants", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gpt2"}) {
-    INFO("fixture " << name);
-    double d = lm_run_diff(dir + "/" + name + ".gguf", dir + "/" + name + ".reference.safetensors",
-                           dir + "/ids.jsonl");
-    CHECK(d <= 1e-4);
+    for (const char* weights : {"quantized", "float"}) {  // kept in blocks / dequantized at load
+      INFO("fixture " << name << ", --gguf-weights " << weights);
+      double d = lm_run_diff(dir + "/" + name + ".gguf", dir + "/" + name + ".reference.safetensors",
+                             dir + "/ids.jsonl", weights);
+      CHECK(d <= 1e-4);
+    }
   }
 }
 

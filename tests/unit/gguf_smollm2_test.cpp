@@ -24,19 +24,22 @@ TEST_CASE("gguf smollm2: lm-run matches transformers on the real Q4_1 file", "[g
   if (!std::filesystem::exists(model)) {
     NTM_SKIP(model << " is missing (run scripts/fetch-smollm2.sh)");
   }
-  TempDir tmp;
-  auto r =
-      run_ntm("--device cpu lm-run --model " + q(model) + " --input " + q(fixture("gguf/smollm2-ids.jsonl")) +
-              " --out " + q(tmp / "out.safetensors") + " --dtype float32");
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  auto got = ntm::st::File::open(tmp / "out.safetensors")->tensor("last_logits").clone();  // [N, V]
-  auto ref = ntm::st::File::open(fixture("gguf/smollm2-reference.safetensors"));
-  auto ids = ref->tensor("ids").clone();
-  auto want = ref->tensor("logits").clone();
-  REQUIRE(got.size(1) == 49152);
-  double d = max_abs_diff(got.index_select(1, ids), want);
-  INFO("max |ntm - transformers| = " << d);
-  CHECK(d <= 1e-3);
-  CHECK(torch::equal(got.argmax(1), ref->tensor("argmax").clone()));
+  for (const char* weights : {"quantized", "float"}) {  // kept in blocks / dequantized at load
+    INFO("--gguf-weights " << weights);
+    TempDir tmp;
+    auto r =
+        run_ntm("--device cpu lm-run --model " + q(model) + " --input " + q(fixture("gguf/smollm2-ids.jsonl")) +
+                " --out " + q(tmp / "out.safetensors") + " --dtype float32 --gguf-weights " + weights);
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    auto got = ntm::st::File::open(tmp / "out.safetensors")->tensor("last_logits").clone();  // [N, V]
+    auto ref = ntm::st::File::open(fixture("gguf/smollm2-reference.safetensors"));
+    auto ids = ref->tensor("ids").clone();
+    auto want = ref->tensor("logits").clone();
+    REQUIRE(got.size(1) == 49152);
+    double d = max_abs_diff(got.index_select(1, ids), want);
+    INFO("max |ntm - transformers| = " << d);
+    CHECK(d <= 1e-3);
+    CHECK(torch::equal(got.argmax(1), ref->tensor("argmax").clone()));
+  }
 }

@@ -34,6 +34,7 @@ struct EvalOptions : CorpusOptions {  // how --corpus (and a TSV/JSONL --referen
   std::string llm_rating;           // LLM rating (method-spec §7.6) with this model; "" = off
   std::string chat_format;          // with llm_rating: built-in chat format instead of the model's template
   std::string rating_dtype = "auto";   // with llm_rating: auto | float32 | bfloat16 | float16
+  std::string rating_gguf_weights = "quantized";  // with a GGUF llm_rating model: quantized | float
   int64_t rating_batch_tokens = 0;  // with llm_rating: padded tokens per LM batch (0 = automatic)
   std::vector<std::string> allow_mismatch;  // corpus | rows | labels_file: accepted differences from the run
   void validate() const;
@@ -44,7 +45,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EvalOptions, run, topics, theta,
                                                 reference_corpus, reference_format, top_n, metrics,
                                                 coherence_flavour, window_cv, window_pmi, epsilon, rbo_p,
                                                 retrieval_block, out, report,
-                                                llm_rating, chat_format, rating_dtype, rating_batch_tokens, allow_mismatch)
+                                                llm_rating, chat_format, rating_dtype, rating_gguf_weights, rating_batch_tokens, allow_mismatch)
 
 // Computes everything; returns the metrics.json document (also written to disk).
 // `force`: replace an existing evaluation in options.out (any other non-empty directory is refused).

@@ -28,6 +28,7 @@ struct LlmRatingOptions {
   std::string model;        // checkpoint (whatever `ntm build-labels --model` accepts)
   std::string chat_format;  // "" = the model's chat template; else a built-in format name
   std::string dtype = "auto";
+  std::string gguf_weights = "quantized";  // GGUF: quantized | float (see lm::LoadOptions)
   int64_t batch_tokens = 0;  // padded tokens per LM batch; 0 = 4096 on CPU, 32768 on CUDA
   int top_n = 15;            // words per topic in the user message
 };

@@ -153,6 +153,12 @@ class File {
 // rounding per operation, no FMA). Runs blocks in parallel. input_error for unsupported types.
 void dequantize_into(uint32_t ggml_type, const uint8_t* src, float* dst, int64_t n);
 
+// A serial decoder of n elements (whole blocks) of one type, with the numbers of dequantize_into
+// but none of its checks or parallel dispatch: for callers that decode many short rows
+// (lm::QuantMatrix). nullptr for types ntm cannot dequantize.
+using RowDecoder = void (*)(const uint8_t* src, float* dst, int64_t n);
+RowDecoder row_decoder(uint32_t ggml_type);
+
 // True when the file starts with the GGUF magic (cheap check used to route --model).
 bool is_gguf_file(const std::string& path);
 

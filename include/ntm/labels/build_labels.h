@@ -27,6 +27,7 @@ struct BuildLabelsOptions : CorpusOptions {  // format, columns, quoting, bad ro
   int64_t max_tokens = 0;             // truncate the document part so prompts fit (0 = no truncation, as the reference)
   std::string on_long_prompt = "truncate";  // a prompt longer than the model's context: truncate | error
   std::string dtype = "auto";         // auto | float32 | bfloat16 | float16
+  std::string gguf_weights = "quantized";  // GGUF: quantized (kept in blocks, CPU fp32) | float (see lm::LoadOptions)
   std::string hidden_dtype = "float32";  // float32 | bfloat16 (storage of hidden states)
   std::string layers = "last";        // last | all | comma-separated layer indices (0 = embeddings)
   std::string shard;                  // "i/n": process the i-th of n contiguous corpus slices
@@ -37,7 +38,7 @@ struct BuildLabelsOptions : CorpusOptions {  // format, columns, quoting, bad ro
   void validate() const;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BuildLabelsOptions, corpus, model, out, vocab, vocab_size, prompt,
-                                                batch_tokens, max_tokens, on_long_prompt, dtype, hidden_dtype, layers, shard, resume,
+                                                batch_tokens, max_tokens, on_long_prompt, dtype, gguf_weights, hidden_dtype, layers, shard, resume,
                                                 chunk_size, prefix_cache, format, text_column, label_column, quoting,
                                                 on_bad_row, max_doc_bytes)
 

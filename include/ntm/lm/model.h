@@ -26,7 +26,15 @@ struct PrefixCache;
 struct LoadOptions {
   std::string dtype = "auto";  // auto | float32 | bfloat16 | float16 (auto: bf16 on CUDA, fp32 on CPU)
   c10::Device device = c10::Device(c10::kCPU);
+  // GGUF files only. "quantized": the quantized projection and embedding matrices stay in the
+  // file's blocks and are dequantized a tile at a time inside each matmul (float32 on the CPU;
+  // the model then needs about the file's size of memory). "float": everything is dequantized
+  // to the compute dtype at load (always the case on CUDA and for other dtypes).
+  std::string gguf_weights = "quantized";
 };
+
+// The values LoadOptions::gguf_weights takes; usage_error naming `flag` otherwise.
+void check_gguf_weights(const std::string& value, const std::string& flag);
 
 struct ForwardOptions {
   bool all_layers = false;         // also return every layer's hidden state at the last token
@@ -77,6 +85,8 @@ class CausalLM {
   c10::ScalarType dtype() const;
   c10::Device device() const;
   const std::string& dir() const;
+  // True when some matrices stayed in their GGUF blocks (LoadOptions::gguf_weights).
+  bool keeps_quantized_weights() const;
 
   struct Impl;
 

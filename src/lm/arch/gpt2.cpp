@@ -37,7 +37,7 @@ at::Tensor conv1d(WeightLoader& w, const std::string& name, int64_t in, int64_t 
 void load(WeightLoader& w, const DecoderConfig& c, DecoderWeights& out) {
   const int64_t H = c.hidden_size, I = c.intermediate_size;
   const std::string p = w.find_prefix({"transformer.", ""}, "wte.weight");
-  out.embed = w.get(p + "wte.weight", {c.vocab_size, H});
+  out.embed = w.matrix(p + "wte.weight", {c.vocab_size, H});
   out.pos_embed = w.get(p + "wpe.weight", {c.max_position_embeddings, H});
   out.layers.resize(static_cast<size_t>(c.num_layers));
   for (int64_t i = 0; i < c.num_layers; ++i) {
