@@ -1,7 +1,8 @@
 #pragma once
 // Where a decoder's weights come from, by Hugging Face tensor name: a checkpoint folder
-// (safetensors, zero-copy) or a GGUF file (tensors renamed to HF names, dequantized to float32,
-// llama Q/K rows un-permuted, Gemma norms and GPT-2 Conv1D layouts as HF has them).
+// (safetensors, zero-copy) or a GGUF file (tensors renamed to HF names, dequantized to float32 or
+// handed out as QuantRows to stay quantized, llama Q/K rows un-permuted, Gemma norms and GPT-2
+// Conv1D layouts as HF has them).
 #include <ATen/core/Tensor.h>
 
 #include <memory>
