@@ -26,10 +26,13 @@
 namespace ntm::topic {
 
 void TrainOptions::validate() const {
-  find_model(model);
+  const ModelEntry& entry = find_model(model);
   if (labels.empty()) usage_error("--labels is required (a label store written by ntm build-labels)");
   if (out.empty()) usage_error("--out is required (the run directory to write)");
   if (num_topics < 1) usage_error("--num-topics (num_topics) must be >= 1 (got ", num_topics, ")");
+  if (num_topics < entry.min_topics)
+    usage_error("--num-topics (num_topics) ", num_topics, ": ", model, " needs at least ", entry.min_topics,
+                " topics (its Laplace-approximated Dirichlet prior has variance 1 - 1/K, which is 0 at K = 1)");
   if (seeds.empty()) usage_error("--seeds must list at least one seed, e.g. --seeds 0,1,2,3,4");
   std::set<int64_t> unique(seeds.begin(), seeds.end());
   if (unique.size() != seeds.size()) usage_error("--seeds lists a seed twice");
@@ -241,9 +244,6 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
                 "--vocab-size N (N > 0) or a non-empty --vocab");
   if (opts.top_n > data.vocab_size)
     usage_error("--top-n ", opts.top_n, " is larger than the vocabulary (", data.vocab_size, " words)");
-  if (opts.num_topics < entry.min_topics)
-    usage_error("--num-topics (num_topics) ", opts.num_topics, ": ", opts.model, " needs at least ", entry.min_topics,
-                " topics (its Laplace-approximated Dirichlet prior has variance 1 - 1/K, which is 0 at K = 1)");
   if (opts.num_topics > data.num_docs)
     spdlog::warn("--num-topics {} is larger than the number of documents ({}{}) in {}: it trains, but at least {} "
                  "topics cannot be the main topic of any document",

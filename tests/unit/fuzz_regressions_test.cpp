@@ -1,6 +1,7 @@
-// Replays every crasher found by the libFuzzer harnesses (tests/fuzz/regressions/<harness>/*)
-// through the same harness bodies (tests/fuzz/fuzz_targets.h): each must now be handled as
-// normal input (returning or throwing ntm::Error, which the bodies catch).
+// Replays every crasher found by the libFuzzer harnesses (tests/fuzz/regressions/<harness>/*) and
+// the minimised corpora of their campaigns (<harness>/corpus/*) through the same harness bodies
+// (tests/fuzz/fuzz_targets.h): each must now be handled as normal input (returning or throwing
+// ntm::Error, which the bodies catch).
 #include <filesystem>
 #include <map>
 #include <string>
@@ -32,7 +33,9 @@ TEST_CASE("fuzz crashers replay cleanly through their harness bodies", "[unit][r
   int replayed = 0;
   for (const auto& [name, body] : bodies) {
     if (!fs::is_directory(root / name)) continue;
-    for (const auto& e : fs::directory_iterator(root / name)) {
+    // Named crashers at the top, the campaign's minimised corpus under corpus/.
+    for (const auto& e : fs::recursive_directory_iterator(root / name)) {
+      if (!e.is_regular_file()) continue;
       std::string bytes = ntm::read_file(e.path().string());
       INFO(e.path().string());
       body(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
@@ -54,5 +57,5 @@ TEST_CASE("fuzz crashers replay cleanly through their harness bodies", "[unit][r
   }
   std::error_code ec;
   fs::remove_all(ntm::fuzz::scratch_dir(), ec);
-  SUCCEED("replayed " << replayed << " crasher(s)");
+  SUCCEED("replayed " << replayed << " input(s)");
 }

@@ -44,6 +44,12 @@ TEST_CASE("train refuses K = 0 (and K = 1 for the Laplace-prior models); K above
           std::string::npos);
     CHECK(!std::filesystem::exists(dir / (std::string("k1-") + model)));
   }
+  // An option check: refused before the label store is opened (here it does not exist).
+  auto early = run_ntm(train_cmd(dir / "no-store", dir / "k1-early", "--model prodlda --num-topics 1"));
+  INFO(early.output);
+  CHECK(early.exit_code == 2);
+  CHECK(early.output.find("--num-topics (num_topics) 1: prodlda needs at least 2 topics") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir / "k1-early"));
   // K = 1 is a valid (if dull) LDA or DSL-ETM.
   auto etm1 = run_ntm(train_cmd(dir / "store", dir / "k1-dsl-etm", "--model dsl-etm --num-topics 1 --epochs 1"));
   INFO(etm1.output);

@@ -28,6 +28,7 @@ namespace {
 using ntm::test::error_of;
 
 using ntm::test::q;
+using ntm::test::write_random_corpus;
 
 void read_all(const std::string& path, const ntm::CorpusOptions& o) {
   auto r = ntm::CorpusReader::open(path, o);
@@ -35,8 +36,6 @@ void read_all(const std::string& path, const ntm::CorpusOptions& o) {
   while (r->next(d)) {
   }
 }
-
-void write_corpus(const std::string& path, int n) { ntm::test::write_random_corpus(path, n); }
 
 }  // namespace
 
@@ -120,7 +119,7 @@ TEST_CASE("stop flag: throw_if_stop_requested throws Interrupted with exit code 
 TEST_CASE("build-labels stops cleanly on SIGTERM/SIGINT and --resume gives the uninterrupted bytes",
           "[e2e][reliability]") {
   TempDir dir;
-  write_corpus(dir / "c.tsv", 40);
+  write_random_corpus(dir / "c.tsv", 40);
   const std::string common = "build-labels --corpus " + q(dir / "c.tsv") + " --model " + q(source_path("data/tiny-lm")) +
                              " --vocab-size 12 --chunk-size 8 --batch-tokens 300";
   auto full = run_ntm(common + " --out " + q(dir / "full"));
@@ -150,7 +149,7 @@ TEST_CASE("build-labels stops cleanly on SIGTERM/SIGINT and --resume gives the u
 
 TEST_CASE("build-labels on a full disk fails with a clear error and resumes to the same bytes", "[e2e][reliability]") {
   TempDir dir;
-  write_corpus(dir / "c.tsv", 24);
+  write_random_corpus(dir / "c.tsv", 24);
   const std::string common = "build-labels --corpus " + q(dir / "c.tsv") + " --model " + q(source_path("data/tiny-lm")) +
                              " --vocab-size 12 --chunk-size 8 --batch-tokens 300";
   auto full = run_ntm(common + " --out " + q(dir / "full"));
@@ -175,7 +174,7 @@ TEST_CASE("build-labels on a full disk fails with a clear error and resumes to t
 
 TEST_CASE("writing commands refuse a non-ntm --out and write nothing outside --out", "[e2e][reliability]") {
   TempDir dir;
-  write_corpus(dir / "c.tsv", 12);
+  write_random_corpus(dir / "c.tsv", 12);
   const std::string model = q(source_path("data/tiny-lm"));
   const std::string bl = "build-labels --corpus " + q(dir / "c.tsv") + " --model " + model + " --vocab-size 10 --chunk-size 8";
   // A directory with someone else's file is never written into.
@@ -213,7 +212,7 @@ TEST_CASE("writing commands refuse a non-ntm --out and write nothing outside --o
 
 TEST_CASE("V = 0 is refused with a clear error (build-labels --vocab-size 0, vocab --size 0)", "[e2e][reliability]") {
   TempDir dir;
-  write_corpus(dir / "c.tsv", 4);
+  write_random_corpus(dir / "c.tsv", 4);
   auto bl = run_ntm("build-labels --corpus " + q(dir / "c.tsv") + " --model " + q(source_path("data/tiny-lm")) +
                     " --vocab-size 0 --out " + q(dir / "o"));
   CHECK(bl.exit_code == 2);

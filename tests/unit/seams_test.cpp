@@ -15,10 +15,9 @@ using ntm::test::q;
 using ntm::test::run_ntm;
 using ntm::test::source_path;
 using ntm::test::TempDir;
+using ntm::test::write_random_corpus;
 
 namespace {
-
-void write_corpus(const std::string& path, int n, uint32_t s = 7) { ntm::test::write_random_corpus(path, n, s, true); }
 
 // A corpus, its label store and a trained run, as a user builds them.
 struct Pipeline {
@@ -33,7 +32,7 @@ struct Pipeline {
            q(out) + " --device cpu --threads 1 " + extra;
   }
   Pipeline() {
-    write_corpus(dir / "c.tsv", 40);
+    write_random_corpus(dir / "c.tsv", 40, 7, /*two_labels=*/true);
     auto b = run_ntm(build_labels(dir / "labels"));
     INFO(b.output);
     REQUIRE(b.exit_code == 0);
@@ -121,7 +120,7 @@ TEST_CASE("train --resume compares the configuration and label store with the ru
 
 TEST_CASE("file outputs never overwrite their input or a file ntm did not write", "[e2e][seams]") {
   TempDir dir;
-  write_corpus(dir / "my.tsv", 20);
+  write_random_corpus(dir / "my.tsv", 20, 7, /*two_labels=*/true);
   const std::string corpus = ntm::read_file(dir / "my.tsv");
   expect_refused(run_ntm("vocab --corpus " + q(dir / "my.tsv") + " --size 5 --out " + q(dir / "my.tsv")),
                  "is also the input --corpus");
@@ -140,7 +139,7 @@ TEST_CASE("eval and infer check the corpus, labels file, LM, prompt and hidden d
           "[e2e][seams]") {
   Pipeline p;
   const std::string run = p.dir / "run";
-  write_corpus(p.dir / "other.tsv", 30, 99);
+  write_random_corpus(p.dir / "other.tsv", 30, 99, /*two_labels=*/true);
   expect_refused(run_ntm("eval --top-n 5 --run " + q(run) + " --corpus " + q(p.dir / "other.tsv") + " --out " + q(p.dir / "e1")),
                  "corpus differs");
   expect_refused(run_ntm("eval --top-n 5 --run " + q(run) + " --corpus " + q(p.dir / "other.tsv") +
@@ -174,7 +173,7 @@ TEST_CASE("eval and infer check the corpus, labels file, LM, prompt and hidden d
 
 TEST_CASE("the LM is identified by content: path spellings resume and merge", "[e2e][seams]") {
   TempDir dir;
-  write_corpus(dir / "c.tsv", 24);
+  write_random_corpus(dir / "c.tsv", 24, 7, /*two_labels=*/true);
   const std::string common = "build-labels --corpus " + q(dir / "c.tsv") + " --vocab-size 10 --chunk-size 8 --device cpu";
   const std::string lm = source_path("data/tiny-lm");
   REQUIRE(run_ntm(common + " --model " + q(lm) + " --shard 0/2 --out " + q(dir / "s0")).exit_code == 0);
