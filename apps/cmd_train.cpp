@@ -37,6 +37,9 @@ void setup_train(CLI::App& sub, CommandContext& ctx) {
   binder->add("dropout", o.dropout, "dropout on theta before the decoder");
   binder->add("encoder_dropout", o.encoder_dropout, "dropout on the encoder output");
   binder->add("learn_priors", o.learn_priors, "learn the logistic-normal prior's mean and variance");
+  binder->add("batchnorm", o.batchnorm,
+              "prodlda family BatchNorms: octis (no scale/shift, eps 1e-5, momentum 0.1) | avitm (TopMost, "
+              "original AVITM: scale frozen at 1, trained shift, eps 1e-3, momentum 1e-3)");
   binder->add("temperature", o.temperature, "DSL temperature T (teacher and student)");
   binder->add("loss_weight", o.loss_weight, "lambda: weight of the reconstruction term (DSL models)");
   binder->add("loss_type", o.loss_type, "DSL reconstruction loss: KL | CE");
@@ -53,6 +56,9 @@ void setup_train(CLI::App& sub, CommandContext& ctx) {
               "etm/ecrtm word embeddings: auto (--word-vectors, else the label store's LM embeddings, else random) "
               "| lm | random | file");
   binder->add("word_vectors", o.word_vectors, "word2vec/GloVe text file of word vectors (optional \"N D\" header)");
+  binder->add("topic_embedding_init", o.topic_embedding_init,
+              "etm/dsl-etm topic embeddings: linear (nn.Linear init U(+-1/sqrt(E)), OCTIS) | randn (N(0, 1), "
+              "TopMost)");
   binder->add("theta_chunk", o.theta_chunk, "fastopic: documents per transport plan for theta (0: whole corpus)");
   binder->add("iterations", o.iterations, "lda: Gibbs sweeps");
   binder->add("alpha", o.alpha, "lda: symmetric document-topic prior (< 0: 50 / K)");

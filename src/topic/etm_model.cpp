@@ -36,6 +36,13 @@ EtmNetImpl::EtmNetImpl(const EtmConfig& c) : cfg(c) {
   else rho = register_buffer("rho", init);
   alphas = register_module("alphas",
                            torch::nn::Linear(torch::nn::LinearOptions(cfg.embedding_size, c.num_topics).bias(false)));
+  // α [K, E]: kept as Linear's init (OCTIS), or TopMost's torch.randn(K, E) from the seeded default generator.
+  NTM_CHECK(c.topic_embedding_init == "linear" || c.topic_embedding_init == "randn", "unknown topic_embedding_init '",
+            c.topic_embedding_init, "'");
+  if (c.topic_embedding_init == "randn") {
+    torch::NoGradGuard no_grad;
+    alphas->weight.normal_(0.0, 1.0);
+  }
 }
 
 std::pair<torch::Tensor, torch::Tensor> EtmNetImpl::encode(const torch::Tensor& input, at::Generator& gen) {

@@ -22,6 +22,7 @@ struct EtmConfig {
   std::vector<int64_t> hidden_sizes{800, 800};
   std::string activation = "relu";
   double encoder_dropout = 0.5;
+  std::string topic_embedding_init = "linear";  // α [K, E]: linear (U(±1/√E), OCTIS) | randn (N(0, 1))
   bool bow_input = true;          // etm: normalised BoW in; dsl-etm: hidden state in
   bool train_embeddings = false;  // ρ trainable (dsl-etm) or a fixed buffer (etm)
   // Initial ρ rows [V, E] and which of them to use (found [V] bool), or undefined: random rows.

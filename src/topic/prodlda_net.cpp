@@ -12,6 +12,15 @@ torch::Tensor dropout_with(const torch::Tensor& x, double p, bool training, at::
   return x * noise;
 }
 
+torch::nn::BatchNorm1d prodlda_batchnorm(int64_t n, const std::string& style) {
+  if (style == "octis") return torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(n).affine(false));
+  NTM_CHECK(style == "avitm", "unknown batchnorm style '", style, "'");
+  // tf.contrib.layers.batch_norm's defaults, as AVITM and TopMost: center (shift), no scale.
+  torch::nn::BatchNorm1d bn(torch::nn::BatchNorm1dOptions(n).eps(1e-3).momentum(1e-3).affine(true));
+  bn->weight.set_requires_grad(false);  // stays 1
+  return bn;
+}
+
 EncoderNetImpl::EncoderNetImpl(const ProdLdaConfig& cfg) : cfg_(cfg) {
   NTM_CHECK(!cfg.hidden_sizes.empty(), "hidden_sizes must not be empty");
   const int64_t h0 = cfg.hidden_sizes.front();
@@ -38,11 +47,9 @@ EncoderNetImpl::EncoderNetImpl(const ProdLdaConfig& cfg) : cfg_(cfg) {
   register_module("hiddens", hiddens);
   const int64_t hl = cfg.hidden_sizes.back();
   f_mu = register_module("f_mu", torch::nn::Linear(hl, cfg.num_topics));
-  f_mu_batchnorm = register_module(
-      "f_mu_batchnorm", torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(cfg.num_topics).affine(false)));
+  f_mu_batchnorm = register_module("f_mu_batchnorm", prodlda_batchnorm(cfg.num_topics, cfg.batchnorm));
   f_sigma = register_module("f_sigma", torch::nn::Linear(hl, cfg.num_topics));
-  f_sigma_batchnorm = register_module(
-      "f_sigma_batchnorm", torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(cfg.num_topics).affine(false)));
+  f_sigma_batchnorm = register_module("f_sigma_batchnorm", prodlda_batchnorm(cfg.num_topics, cfg.batchnorm));
 }
 
 torch::Tensor EncoderNetImpl::act(const torch::Tensor& x) const {
@@ -80,8 +87,7 @@ ProdLdaNetImpl::ProdLdaNetImpl(const ProdLdaConfig& cfg) : cfg_(cfg) {
   auto b = torch::empty({K, cfg.vocab_size});
   torch::nn::init::xavier_uniform_(b);
   beta = register_parameter("beta", b);
-  beta_batchnorm = register_module(
-      "beta_batchnorm", torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(cfg.vocab_size).affine(false)));
+  beta_batchnorm = register_module("beta_batchnorm", prodlda_batchnorm(cfg.vocab_size, cfg.batchnorm));
 }
 
 ProdLdaForward ProdLdaNetImpl::forward(const torch::Tensor& x_ctx, const torch::Tensor& x_bow, at::Generator& gen,

@@ -8,7 +8,8 @@
 //   ZeroShotTM   encoder "inf_net", contextual input:  inf_net.input_projection, ...
 //   CombinedTM   encoder "inf_net", BoW + contextual:  inf_net.adapt_bert, inf_net.input_layer, ...
 // plus f_mu, f_mu_batchnorm, f_sigma, f_sigma_batchnorm under the encoder, and beta [K, V],
-// prior_mean [K], prior_variance [K], beta_batchnorm at the top level.
+// prior_mean [K], prior_variance [K], beta_batchnorm at the top level. With batchnorm "avitm"
+// each BatchNorm also holds weight (frozen at 1) and bias (trained).
 #include <torch/torch.h>
 
 #include <optional>
@@ -29,6 +30,9 @@ struct ProdLdaConfig {
   double encoder_dropout = 0.2;         // dropout on the encoder output (hard-coded 0.2 in the reference)
   double temperature = 1.0;             // decoder softmax temperature (DSL-ProdLDA: T)
   bool learn_priors = true;
+  // BatchNorms of mu, logvar and the decoder: "octis" (OCTIS/CTM: affine off, eps 1e-5, momentum
+  // 0.1) | "avitm" (original AVITM, TopMost: scale frozen at 1, trained shift, eps 1e-3, momentum 1e-3).
+  std::string batchnorm = "octis";
   EncoderInput input = EncoderInput::kContextual;
   std::string encoder_name = "encoder";  // "encoder" (DSL) or "inf_net" (OCTIS baselines)
 };
@@ -36,6 +40,9 @@ struct ProdLdaConfig {
 // Dropout with an explicit generator (so training is reproducible and checkpointable); the same
 // draws and arithmetic as torch's dropout (noise = bernoulli(1-p) / (1-p); x * noise).
 torch::Tensor dropout_with(const torch::Tensor& x, double p, bool training, at::Generator& gen);
+
+// BatchNorm1d(n) in the given style ("octis" | "avitm", see ProdLdaConfig::batchnorm).
+torch::nn::BatchNorm1d prodlda_batchnorm(int64_t n, const std::string& style);
 
 class EncoderNetImpl : public torch::nn::Module {
  public:

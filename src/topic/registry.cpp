@@ -26,6 +26,7 @@ ProdLdaConfig prodlda_config(const TrainOptions& o, const ModelShape& s, Encoder
   c.encoder_dropout = o.encoder_dropout;
   c.temperature = temperature;
   c.learn_priors = o.learn_priors;
+  c.batchnorm = o.batchnorm;
   c.input = input;
   c.encoder_name = enc_name;
   return c;
@@ -106,6 +107,7 @@ EtmConfig etm_config(const TrainOptions& o, const ModelShape& s, bool dsl) {
   c.hidden_sizes = o.hidden_sizes;
   c.activation = o.activation;
   c.encoder_dropout = o.encoder_dropout;
+  c.topic_embedding_init = o.topic_embedding_init;
   c.bow_input = !dsl;
   c.train_embeddings = dsl;
   return c;

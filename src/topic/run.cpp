@@ -51,6 +51,8 @@ void TrainOptions::validate() const {
   if (!(dropout >= 0 && dropout < 1)) usage_error("--dropout must be in [0, 1) (got ", dropout, ")");
   if (!(encoder_dropout >= 0 && encoder_dropout < 1))
     usage_error("--encoder-dropout must be in [0, 1) (got ", encoder_dropout, ")");
+  if (batchnorm != "octis" && batchnorm != "avitm")
+    usage_error("--batchnorm: unknown style '", batchnorm, "' (use octis or avitm)");
   if (!(temperature > 0)) usage_error("--temperature must be > 0 (got ", temperature, ")");
   if (!(loss_weight > 0)) usage_error("--loss-weight must be > 0 (got ", loss_weight, ")");
   parse_loss_type(loss_type, "--loss-type");
@@ -70,6 +72,8 @@ void TrainOptions::validate() const {
   if (!word_vectors.empty() && (word_embeddings == "lm" || word_embeddings == "random"))
     usage_error("--word-vectors ", word_vectors, " conflicts with --word-embeddings ", word_embeddings,
                 "; use --word-embeddings file (or auto)");
+  if (topic_embedding_init != "linear" && topic_embedding_init != "randn")
+    usage_error("--topic-embedding-init: unknown init '", topic_embedding_init, "' (use linear or randn)");
   if (iterations < 1) usage_error("--iterations must be >= 1 (got ", iterations, ")");
   if (!(alpha < 0 || alpha > 0)) usage_error("--alpha must be > 0 (or < 0 for 50 / K; got ", alpha, ")");
   if (!(beta > 0)) usage_error("--beta must be > 0 (got ", beta, ")");

@@ -1,5 +1,6 @@
 // ETM and DSL-ETM (src/topic/etm_model.cpp): shapes, simplex, β rows normalised, the loss against
-// the formula computed here from the model's own parameters, finite training, seed determinism.
+// the formula computed here from the model's own parameters, finite training, seed determinism,
+// --topic-embedding-init (linear: U(±1/√E); randn: N(0, 1), seeded).
 #include <torch/torch.h>
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -11,6 +12,7 @@
 #include "ntm/topic/adam.h"
 #include "ntm/topic/model.h"
 #include "ntm/topic/objective.h"
+#include "test_util.h"
 
 using namespace ntm::topic;
 
@@ -137,4 +139,53 @@ TEST_CASE("etm and dsl-etm: shapes, simplex, normalised beta, loss formula, dete
     CHECK(a == a2);
     CHECK(a != c);
   }
+}
+
+namespace {
+
+torch::Tensor topic_embeddings(const std::string& model, const std::string& init, uint64_t seed) {
+  auto o = etm_options(model);
+  o.topic_embedding_init = init;
+  torch::manual_seed(seed);
+  auto m = find_model(model).make(o, ModelShape{kV, kH});
+  for (auto& [n, t] : m->named_state())
+    if (n == "alphas.weight") return t.detach().clone();  // [K, E]
+  FAIL("no alphas.weight in " << model << "'s state");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("etm: --topic-embedding-init linear is U(+-1/sqrt(E)), randn is N(0, 1) from the seed",
+          "[unit][models]") {
+  for (const std::string model : {"etm", "dsl-etm"}) {
+    INFO(model);
+    auto lin = topic_embeddings(model, "linear", 5);  // [K, E], E = 300
+    REQUIRE(lin.sizes() == (std::vector<int64_t>{kK, 300}));
+    const double bound = 1.0 / std::sqrt(300.0);
+    CHECK(lin.abs().max().item<double>() <= bound);
+    CHECK(lin.std().item<double>() == Approx(bound / std::sqrt(3.0)).epsilon(0.1));
+    auto rn = topic_embeddings(model, "randn", 5);  // 900 draws of N(0, 1)
+    CHECK(rn.std().item<double>() == Approx(1.0).epsilon(0.1));
+    CHECK(std::abs(rn.mean().item<double>()) < 0.15);
+    CHECK(torch::equal(rn, topic_embeddings(model, "randn", 5)));  // reproducible from the seed
+    CHECK(!torch::equal(rn, topic_embeddings(model, "randn", 6)));
+  }
+}
+
+TEST_CASE("etm: an unknown --topic-embedding-init is exit 2 naming the flag and the choices", "[unit][cli]") {
+  TrainOptions o = etm_options("etm");
+  o.labels = "store";
+  o.out = "run";
+  o.topic_embedding_init = "gauss";
+  auto msg = ntm::test::error_of([&] { o.validate(); });
+  CHECK(msg.find("--topic-embedding-init") != std::string::npos);
+  CHECK(msg.find("linear or randn") != std::string::npos);
+  const std::string args = "train --model etm --labels no-such-store --out no-such-run ";
+  auto r = ntm::test::run_ntm(args + "--topic-embedding-init gauss");
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("--topic-embedding-init") != std::string::npos);
+  auto typo = ntm::test::run_ntm(args + "--topic-embeding-init randn");  // a misspelt flag
+  CHECK(typo.exit_code == 2);
 }

@@ -27,6 +27,10 @@ struct TrainOptions {
   double dropout = 0.2;                 // dropout on theta before the decoder
   double encoder_dropout = 0.2;         // dropout on the encoder output (the reference hard-codes 0.2)
   bool learn_priors = true;
+  // ProdLDA family BatchNorms (mu, log-variance, decoder): octis = OCTIS/CTM (no scale or shift,
+  // eps 1e-5, momentum 0.1); avitm = original AVITM and TopMost (scale frozen at 1, trained shift,
+  // eps 1e-3, momentum 1e-3).
+  std::string batchnorm = "octis";
   double temperature = 3.0;     // T: teacher and (DSL-ProdLDA) student softmax temperature
   double loss_weight = 1000.0;  // lambda on the reconstruction term (DSL models)
   std::string loss_type = "KL"; // KL | CE
@@ -43,6 +47,9 @@ struct TrainOptions {
   // embeddings stored in the label store, else random (with a warning); lm | random | file force one.
   std::string word_embeddings = "auto";
   std::string word_vectors;     // word2vec/GloVe text file (optional "N D" header line)
+  // ETM / DSL-ETM topic embeddings α [K, E]: linear = nn.Linear's init U(±1/√E) (OCTIS, Dieng's
+  // code); randn = N(0, 1) (TopMost).
+  std::string topic_embedding_init = "linear";
   // FASTopic θ at evaluation: documents per transport-plan chunk (reference: 256); 0 = whole corpus.
   int64_t theta_chunk = 256;
   // LDA (Gibbs sampling) only.
@@ -57,9 +64,10 @@ struct TrainOptions {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainOptions, model, labels, out, num_topics, seeds, epochs,
                                                 batch_size, lr, beta1, beta2, adam_eps, hidden_sizes, activation,
-                                                dropout, encoder_dropout, learn_priors, temperature, loss_weight, loss_type,
-                                                sparsity_ratio, topk, mask_mode, top_n, theta, theta_samples,
-                                                eval_batch_size, shuffle, weight_decay, word_embeddings, word_vectors,
-                                                theta_chunk, iterations, alpha, beta, optimize_every, lda_sampler)
+                                                dropout, encoder_dropout, learn_priors, batchnorm, temperature,
+                                                loss_weight, loss_type, sparsity_ratio, topk, mask_mode, top_n, theta,
+                                                theta_samples, eval_batch_size, shuffle, weight_decay,
+                                                word_embeddings, word_vectors, topic_embedding_init, theta_chunk,
+                                                iterations, alpha, beta, optimize_every, lda_sampler)
 
 }  // namespace ntm::topic
