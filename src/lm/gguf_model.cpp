@@ -208,13 +208,12 @@ class GgufSource : public TensorSource {
     if (be <= 0 || row_elems % be != 0) return false;
     if (!gguf::type_supported(ti.type)) f_->dequantize_into(ti, out);  // the error naming the tensor
     const int64_t row_bytes = row_elems / be * gguf::block_bytes(ti.type);
-    const int64_t hd = rows / heads, half = hd / 2;
+    const int64_t hd = rows / heads;
     const uint8_t* src = f_->bytes(ti);
     const int64_t grain = std::max<int64_t>(1, (int64_t(1) << 15) / row_elems);
     at::parallel_for(0, rows, grain, [&](int64_t r0, int64_t r1) {
       for (int64_t r = r0; r < r1; ++r) {
-        const int64_t h = r / hd, d = r % hd, from = h * hd + 2 * (d % half) + d / half;
-        gguf::dequantize_into(ti.type, src + from * row_bytes, out + r * row_elems, row_elems);
+        gguf::dequantize_into(ti.type, src + llama_qk_stored_row(r, hd) * row_bytes, out + r * row_elems, row_elems);
       }
     });
     return true;

@@ -57,10 +57,7 @@ size_t QuantMatrix::part_of(int64_t r) const {
 const uint8_t* QuantMatrix::row_ptr(size_t i, int64_t r) const {
   const QuantRows& p = parts_[i];
   int64_t local = r - starts_[i];
-  if (p.permute_heads > 0) {
-    const int64_t hd = p.rows / p.permute_heads, half = hd / 2, h = local / hd, d = local % hd;
-    local = h * hd + 2 * (d % half) + d / half;
-  }
+  if (p.permute_heads > 0) local = llama_qk_stored_row(local, p.rows / p.permute_heads);
   return p.data + local * row_bytes_[i];
 }
 

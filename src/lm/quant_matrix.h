@@ -25,6 +25,13 @@ struct QuantRows {
   std::shared_ptr<const void> owner;  // keeps the mapping alive
 };
 
+// The stored row of HF row r of a llama Q/K tensor whose rows are interleaved per head of
+// head_dim rows (gguf-notes §4.2): h*hd + d <- h*hd + 2*(d mod hd/2) + d/(hd/2).
+inline int64_t llama_qk_stored_row(int64_t r, int64_t head_dim) {
+  const int64_t half = head_dim / 2, h = r / head_dim, d = r % head_dim;
+  return h * head_dim + 2 * (d % half) + d / half;
+}
+
 // Row-stacked QuantRows (fused q | k | v, gate | up) as one [rows, cols] float32 matrix.
 class QuantMatrix {
  public:
@@ -57,7 +64,6 @@ struct Weight {
   Weight() = default;
   Weight(at::Tensor t) : dense(std::move(t)) {}  // NOLINT: dense weights convert implicitly
   bool defined() const { return dense.defined() || quant != nullptr; }
-  int64_t rows() const { return quant ? quant->rows() : dense.size(0); }
   // The rows named by ids (int64 on the weight's device): [len, in].
   at::Tensor rows_at(const at::Tensor& ids) const;
   // x [N, in] -> x W^T (+ b) [N, out].
