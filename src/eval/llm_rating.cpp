@@ -30,6 +30,18 @@ namespace {
 
 constexpr int64_t kPromptsPerGroup = 256;  // bounds the [group, V_lm] logits held at once
 
+// The longest run of token ids that every prompt starts with (empty for fewer than two prompts).
+std::vector<int64_t> common_prefix(const std::vector<std::vector<int64_t>>& seqs) {
+  if (seqs.size() < 2) return {};
+  size_t n = seqs[0].size();
+  for (const auto& s : seqs) {
+    size_t i = 0;
+    while (i < n && i < s.size() && s[i] == seqs[0][i]) ++i;
+    n = i;
+  }
+  return std::vector<int64_t>(seqs[0].begin(), seqs[0].begin() + long(n));
+}
+
 // sha256 of the weights: the one file (GGUF / model.safetensors) or the index and every shard.
 nlohmann::json weights_identity(const std::string& model) {
   if (!is_directory(model)) return {{"file", model}, {"sha256", sha256_file(model)}};
@@ -160,11 +172,15 @@ LlmRatingResult rate_topics(const std::vector<std::vector<std::vector<std::strin
                   lm->config().vocab_size, ")");
   const int64_t budget = o.batch_tokens > 0 ? o.batch_tokens : (device.is_cuda() ? 32768 : 4096);
   const at::Tensor idx = torch::tensor(rating_ids, torch::kLong);
+  // Every prompt starts with the same system message and user-turn head: run those tokens once
+  // and continue each prompt from their cached keys and values (same logits up to rounding).
+  lm::ForwardOptions fo;
+  if (o.prefix_cache) fo.prefix = lm->prefix_cache(common_prefix(seqs));
   std::vector<TopicRating> all;
   for (size_t start = 0; start < seqs.size(); start += kPromptsPerGroup) {
     const size_t end = std::min(seqs.size(), start + size_t(kPromptsPerGroup));
     std::vector<std::vector<int64_t>> group(seqs.begin() + long(start), seqs.begin() + long(end));
-    lm::ForwardResult r = lm->run(group, {}, budget);  // last_logits [g, V_lm] float32
+    lm::ForwardResult r = lm->run(group, fo, budget);  // last_logits [g, V_lm] float32
     auto part = ratings_from_logits(r.last_logits.index_select(1, idx), torch::logsumexp(r.last_logits, 1));
     all.insert(all.end(), part.begin(), part.end());
   }
@@ -194,7 +210,8 @@ LlmRatingResult rate_topics(const std::vector<std::vector<std::vector<std::strin
       {"rating", "argmax of p(\"1\"), p(\"2\"), p(\"3\"); ties go to the smaller rating"},
       {"expected", "sum k p(k) / sum p(k)"},
       {"mass", "p(\"1\") + p(\"2\") + p(\"3\") under the full-vocabulary softmax"},
-      {"prompts", seqs.size()}};
+      {"prompts", seqs.size()},
+      {"prefix_cache_tokens", lm::CausalLM::prefix_length(fo.prefix)}};
   return out;
 }
 

@@ -215,3 +215,27 @@ TEST_CASE("SmolLM2 rates coherent topics above topics of unrelated words",
   INFO("coherent " << score[0] << ", random " << score[1]);
   CHECK(score[0] > score[1]);
 }
+
+TEST_CASE("LLM rating: the shared prompt prefix runs once and gives the ratings of full prompts",
+          "[e2e][eval][llm_rating][prefix]") {
+  ntm::eval::LlmRatingOptions o;
+  o.model = tiny_lm();
+  o.chat_format = "llama3";
+  o.top_n = 10;
+  const std::vector<std::vector<std::vector<std::string>>> topics = {kCoherent, shuffled_topics()};
+  auto cached = ntm::eval::rate_topics(topics, o, c10::Device(c10::kCPU));
+  o.prefix_cache = false;
+  auto full = ntm::eval::rate_topics(topics, o, c10::Device(c10::kCPU));
+  // The llama3 template's system header and message are shared: well over 20 tokens.
+  CHECK(cached.settings["prefix_cache_tokens"].get<int64_t>() > 20);
+  CHECK(full.settings["prefix_cache_tokens"] == 0);
+  REQUIRE(cached.seeds.size() == 2);
+  for (size_t s = 0; s < 2; ++s) {
+    REQUIRE(cached.seeds[s].size() == full.seeds[s].size());
+    for (size_t k = 0; k < full.seeds[s].size(); ++k) {
+      CHECK(cached.seeds[s][k].expected == Approx(full.seeds[s][k].expected).margin(1e-5));
+      CHECK(cached.seeds[s][k].mass == Approx(full.seeds[s][k].mass).epsilon(1e-4));
+      for (int j = 0; j < 3; ++j) CHECK(cached.seeds[s][k].p[j] == Approx(full.seeds[s][k].p[j]).epsilon(1e-4));
+    }
+  }
+}

@@ -31,6 +31,10 @@ struct LlmRatingOptions {
   std::string gguf_weights = "quantized";  // GGUF: quantized | float (see lm::LoadOptions)
   int64_t batch_tokens = 0;  // padded tokens per LM batch; 0 = 4096 on CPU, 32768 on CUDA
   int top_n = 15;            // words per topic in the user message
+  // The token prefix every prompt shares (system message, user-turn head) runs once and each
+  // prompt continues from its cached keys and values; false: every prompt in full (same ratings
+  // up to floating-point rounding).
+  bool prefix_cache = true;
 };
 
 struct TopicRating {
