@@ -4,13 +4,15 @@
 # K = 20 and 50, seeds 0-2; NPMI and C_V over the subset itself, TD, I-RBO, purity, NMI, P@k, and
 # the LLM rating with the same SmolLM2; `ntm compare` tables (mean ± std) and the time of each stage.
 #
-#   scripts/check-real-lm.sh [--quick] [--corpus 20ng|stackoverflow|all] [--prompts]
+#   scripts/check-real-lm.sh [--quick] [--corpus 20ng|stackoverflow|all] [--prompts] [--labels-only]
 #
 #   --quick     a small run to see that everything works: 300 + 300 documents, K = 20, no LLM rating
 #   --prompts   instead of the model grid: --prompt default, variant1..variant5 on one corpus
 #               (PROMPT_CORPUS, default stackoverflow) at K = 20 with DSL-ProdLDA, seeds 0-2
+#   --labels-only   stop after the label stores (e.g. build them first, one process per corpus)
 # Environment (defaults in brackets):
-#   DOCS_20NG [1500] DOCS_SO [3000]   documents in each stratified subset (equal share per label)
+#   DOCS_20NG [1000] DOCS_SO [1000]   documents in each stratified subset (equal share per label); the
+#               defaults fit the whole grid, rating included, in about 2 h on 2 cores (one process per corpus)
 #   MAX_TOKENS_20NG [192] MAX_TOKENS_SO [64]   build-labels --max-tokens (whole prompt, in tokens)
 #   KS ["20 50"]  SEEDS [0,1,2]  THREADS [2]  RATING [1] (0: no --llm-rating)
 #   MODELS [all 11]  LM [.assets/models/SmolLM2-135M-Instruct.Q4_1.gguf]  NTM_BIN [build/ntm]
@@ -20,13 +22,14 @@
 # times go to $OUT/<corpus>/times.tsv; tables to $OUT/<corpus>/table-K<k>.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-QUICK=0 WHICH=all PROMPTS=0
+QUICK=0 WHICH=all PROMPTS=0 LABELS_ONLY=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) QUICK=1 ;;
     --corpus) WHICH=$2; shift ;;
     --prompts) PROMPTS=1 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --labels-only) LABELS_ONLY=1 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "check-real-lm.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -43,7 +46,7 @@ if [[ $QUICK == 1 ]]; then
   DOCS_20NG=${DOCS_20NG:-300} DOCS_SO=${DOCS_SO:-300} KS=${KS:-20} RATING=${RATING_QUICK:-0}
   OUT=${OUT:-.assets/real-lm-quick}
 fi
-DOCS_20NG=${DOCS_20NG:-1500} DOCS_SO=${DOCS_SO:-3000}
+DOCS_20NG=${DOCS_20NG:-1000} DOCS_SO=${DOCS_SO:-1000}
 MAX_TOKENS_20NG=${MAX_TOKENS_20NG:-192} MAX_TOKENS_SO=${MAX_TOKENS_SO:-64}
 KS=${KS:-"20 50"}
 OUT=${OUT:-.assets/real-lm}
@@ -139,6 +142,7 @@ grid() {
   # shellcheck disable=SC2046
   make_subset "$dir/corpus.jsonl" "$n" $(corpus_files "$name")
   labels_stage "$dir" "$dir/corpus.jsonl" "$dir/labels" "$max_tokens"
+  [[ $LABELS_ONLY == 1 ]] && return 0
   for k in $KS; do
     local evals=()
     for m in $MODELS; do
