@@ -16,7 +16,9 @@
 #   data/tiny-lm, --max-tokens 48, meaningless hidden states; smollm2: .assets/models/SmolLM2-135M-
 #   Instruct.Q4_1.gguf; default tiny with --quick, else smollm2), PEERS (space list, default all:
 #   lda prodlda etm ecrtm fastopic zeroshot combined bertopic), NTM_BIN (build/ntm), OUT
-#   (out/bench-peers/CORPUS[-quick]-K). Peers run inside `unshare -n` (no network at all) when
+#   (out/bench-peers/CORPUS[-quick]-K), STORE (an existing label store, e.g. one of
+#   scripts/check-real-lm.sh: its corpus file is read from its meta.json, CORPUS is then only a name
+#   and LM is ignored). Peers run inside `unshare -n` (no network at all) when
 #   possible, else with the proxies pointed at a closed port, plus HF_HUB_OFFLINE=1: a hidden
 #   download fails loudly. The peers' venv comes from scripts/setup-peers.sh.
 set -euo pipefail
@@ -26,7 +28,8 @@ QUICK=0
 [[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n 2,22p "$0"; exit 0; }
 CORPUS=${1:-20newsgroups} K=${2:-50}
 DATA=${NTM_DATA_DIR:-../shared/data}
-[[ -f $DATA/$CORPUS/train.tsv ]] || { echo "bench-peers: $DATA/$CORPUS/train.tsv not found (CORPUS is a folder of \$NTM_DATA_DIR=$DATA)" >&2; exit 2; }
+STORE=${STORE:-}
+[[ -n $STORE ]] || [[ -f $DATA/$CORPUS/train.tsv ]] || { echo "bench-peers: $DATA/$CORPUS/train.tsv not found (CORPUS is a folder of \$NTM_DATA_DIR=$DATA)" >&2; exit 2; }
 NTM=${NTM_BIN:-build/ntm}
 [[ -x $NTM ]] || { echo "bench-peers: $NTM is not built (cmake --build build --target ntm, or set NTM_BIN)" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "bench-peers: /usr/bin/time missing (apt-get install time)" >&2; exit 2; }
@@ -39,22 +42,29 @@ PY=$(scripts/setup-peers.sh | tail -1)
 mkdir -p "$OUT"
 
 # the corpus (ntm and the peers read the same store; eval reads this file for labels and coherence)
-files=("$DATA/$CORPUS/train.tsv")
-[[ -f $DATA/$CORPUS/test.tsv ]] && files+=("$DATA/$CORPUS/test.tsv")
-corpus=$OUT/corpus.jsonl
-[[ -f $corpus ]] || "$PY" scripts/bench/corpus_to_jsonl.py "$corpus" "$N" "${files[@]}"
-case $LM in
-  tiny) lm_args=(--model data/tiny-lm --max-tokens 48) ;;
-  smollm2) lm_args=(--model .assets/models/SmolLM2-135M-Instruct.Q4_1.gguf)
-           [[ -f ${lm_args[1]} ]] || { echo "bench-peers: ${lm_args[1]} missing (scripts/fetch-smollm2.sh)" >&2; exit 2; } ;;
-  *) echo "bench-peers: LM=$LM: expected tiny or smollm2" >&2; exit 2 ;;
-esac
-labels=$OUT/labels-$LM
-if ! "$NTM" check-labels "$labels" >/dev/null 2>&1; then
-  echo "bench-peers: building the label store $labels ($LM) once ..." >&2
-  rm -rf "$labels"
-  "$NTM" --log-level warn --threads "$THREADS" build-labels --corpus "$corpus" "${lm_args[@]}" --vocab-size 2000 \
-    --out "$labels" >&2
+if [[ -n $STORE ]]; then
+  "$NTM" check-labels "$STORE" >/dev/null || { echo "bench-peers: STORE=$STORE is not a complete label store" >&2; exit 2; }
+  corpus=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['corpus']['path'])" "$STORE/meta.json")
+  [[ -f $corpus ]] || { echo "bench-peers: $STORE/meta.json names the corpus $corpus, which is not here (run from the folder it was built in)" >&2; exit 2; }
+  LM=store labels=$STORE
+else
+  files=("$DATA/$CORPUS/train.tsv")
+  [[ -f $DATA/$CORPUS/test.tsv ]] && files+=("$DATA/$CORPUS/test.tsv")
+  corpus=$OUT/corpus.jsonl
+  [[ -f $corpus ]] || "$PY" scripts/bench/corpus_to_jsonl.py "$corpus" "$N" "${files[@]}"
+  case $LM in
+    tiny) lm_args=(--model data/tiny-lm --max-tokens 48) ;;
+    smollm2) lm_args=(--model .assets/models/SmolLM2-135M-Instruct.Q4_1.gguf)
+             [[ -f ${lm_args[1]} ]] || { echo "bench-peers: ${lm_args[1]} missing (scripts/fetch-smollm2.sh)" >&2; exit 2; } ;;
+    *) echo "bench-peers: LM=$LM: expected tiny or smollm2" >&2; exit 2 ;;
+  esac
+  labels=$OUT/labels-$LM
+  if ! "$NTM" check-labels "$labels" >/dev/null 2>&1; then
+    echo "bench-peers: building the label store $labels ($LM) once ..." >&2
+    rm -rf "$labels"
+    "$NTM" --log-level warn --threads "$THREADS" build-labels --corpus "$corpus" "${lm_args[@]}" --vocab-size 2000 \
+      --out "$labels" >&2
+  fi
 fi
 
 if unshare -n true 2>/dev/null; then netless=(unshare -n); net="unshare -n"
@@ -111,7 +121,7 @@ for p in $PEERS; do
 done
 
 {
-  echo "bench-peers: $CORPUS, $("$PY" -c "import json,sys; print(sum(1 for _ in open(sys.argv[1])))" "$corpus") documents, K=$K, seeds $SEEDS, $THREADS thread(s), epochs $EPOCHS, LDA sweeps $ITERATIONS, label store $LM, $(date -u +%F), $(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+  echo "bench-peers: $CORPUS, $("$PY" -c "import json,sys; print(sum(1 for _ in open(sys.argv[1])))" "$corpus") documents, K=$K, seeds $SEEDS, $THREADS thread(s), epochs $EPOCHS, LDA sweeps $ITERATIONS, label store ${STORE:-$LM}, $(date -u +%F), $(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
   HF_HUB_OFFLINE=1 "$PY" scripts/peers/common.py --versions || true
   echo
   "$PY" scripts/peers/bench_table.py "$rows"
