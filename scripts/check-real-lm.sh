@@ -19,7 +19,8 @@
 #   OUT [.assets/real-lm]  PY [/usr/bin/python3]  DATA [$NTM_DATA_DIR or ../shared/data]
 # Every stage is skipped when its output is complete (label stores through --resume, runs through
 # train --resume, evals when metrics.json exists), so a rerun only does what is missing. Stage
-# times go to $OUT/<corpus>/times.tsv; tables to $OUT/<corpus>/table-K<k>.md.
+# times go to $OUT/<corpus>/times.tsv; tables to $OUT/<corpus>/table-K<k>.md (every metric) and
+# $OUT/<corpus>/summary.md (the headline metrics of every K, and the time per stage kind).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QUICK=0 WHICH=all PROMPTS=0 LABELS_ONLY=0
@@ -29,7 +30,7 @@ while [[ $# -gt 0 ]]; do
     --corpus) WHICH=$2; shift ;;
     --prompts) PROMPTS=1 ;;
     --labels-only) LABELS_ONLY=1 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "check-real-lm.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -154,8 +155,33 @@ grid() {
     echo "== $name, K = $k ($(wc -l < "$dir/corpus.jsonl") documents, --max-tokens $max_tokens, seeds $SEEDS)"
     cat "$dir/table-K$k.md"
   done
+  summary "$dir" "$name" "$n" "$max_tokens"
   echo "== $name: stage times (s)"
   awk -F'\t' '{ printf "  %-40s %8s\n", $1, $2 }' "$dir/times.tsv"
+}
+
+# summary.md: the headline columns of every K's table (runs named by folder), then the stage times
+# added up per kind (build-labels, train, eval) and per model.
+summary() {
+  local dir=$1 name=$2 n=$3 max_tokens=$4 ntm
+  ntm=$(cd "$(dirname "$NTM")" && pwd)/$(basename "$NTM")
+  {
+    echo "$name: $(wc -l < "$dir/corpus.jsonl") documents (stratified), SmolLM2-135M-Instruct Q4_1 soft labels" \
+      "(--max-tokens $max_tokens), seeds $SEEDS, $THREADS thread(s), $(date -u +%F)"
+    for k in $KS; do
+      local runs=()
+      for m in $MODELS; do runs+=("$m-K$k"); done
+      echo
+      echo "K = $k"
+      echo
+      (cd "$dir/evals" && "$ntm" --log-level warn compare --format markdown "${runs[@]}" \
+        --metrics c_npmi,c_v,topic_diversity,purity,nmi,precision@10,llm_rating_expected)
+    done
+    echo
+    echo "stage times (s, all seeds): $(awk -F'\t' '{ split($1, a, " "); t[a[1]] += $2 }
+      END { for (s in t) printf "%s %.0f  ", s, t[s] }' "$dir/times.tsv")"
+  } > "$dir/summary.md.tmp"
+  mv "$dir/summary.md.tmp" "$dir/summary.md"
 }
 
 prompt_grid() {
