@@ -165,6 +165,8 @@ grid() {
 summary() {
   local dir=$1 name=$2 n=$3 max_tokens=$4 ntm
   ntm=$(cd "$(dirname "$NTM")" && pwd)/$(basename "$NTM")
+  local metrics=c_npmi,c_v,topic_diversity,purity,nmi,precision@10
+  [[ $RATING == 1 ]] && metrics+=,llm_rating_expected
   {
     echo "$name: $(wc -l < "$dir/corpus.jsonl") documents (stratified), SmolLM2-135M-Instruct Q4_1 soft labels" \
       "(--max-tokens $max_tokens), seeds $SEEDS, $THREADS thread(s), $(date -u +%F)"
@@ -174,8 +176,7 @@ summary() {
       echo
       echo "K = $k"
       echo
-      (cd "$dir/evals" && "$ntm" --log-level warn compare --format markdown "${runs[@]}" \
-        --metrics c_npmi,c_v,topic_diversity,purity,nmi,precision@10,llm_rating_expected)
+      (cd "$dir/evals" && "$ntm" --log-level warn compare --format markdown "${runs[@]}" --metrics "$metrics")
     done
     echo
     echo "stage times (s, all seeds): $(awk -F'\t' '{ split($1, a, " "); t[a[1]] += $2 }
