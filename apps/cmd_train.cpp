@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "ntm/error.h"
 #include "ntm/topic/model.h"
 #include "ntm/topic/model_defaults.h"
 #include "ntm/topic/run.h"
@@ -17,6 +18,7 @@ void setup_train(CLI::App& sub, CommandContext& ctx) {
   auto binder = std::make_shared<OptionBinder>(&sub);
   auto resume = std::make_shared<bool>(false);
   auto force = std::make_shared<bool>(false);
+  auto checkpoint_every = std::make_shared<double>(10.0);
   auto list = std::make_shared<bool>(false);
   auto& o = *opts;
   binder->add("model", o.model,
@@ -70,15 +72,20 @@ void setup_train(CLI::App& sub, CommandContext& ctx) {
   binder->set_defaults_layer([](const json& r) { return topic::model_defaults(r.value("model", std::string())); });
   binder->show_defaults(topic::model_defaults(o.model));  // --help: the default model's values, not the struct's
   sub.add_flag("--resume", *resume, "continue a killed run from its checkpoints; finished seeds are skipped");
+  sub.add_option("--checkpoint-every", *checkpoint_every,
+                 "seconds between training checkpoints (also written after the last epoch and on SIGINT/SIGTERM "
+                 "between epochs); 0: after every epoch")
+      ->capture_default_str();
   sub.add_flag("--force", *force, "retrain every seed of an existing run in --out (replaces it)");
   sub.add_flag("--list-models", *list, "print the model registry and exit");
-  ctx.run = [opts, binder, resume, force, list, g = ctx.global] {
+  ctx.run = [opts, binder, resume, force, checkpoint_every, list, g = ctx.global] {
     if (*list) {
       for (const auto& e : topic::model_registry()) std::cout << e.name << "\t" << e.summary << "\n";
       return 0;
     }
     if (!resolve_options(*binder, *opts)) return 0;
-    topic::run_train(*opts, g->device, *resume, *force);
+    if (!(*checkpoint_every >= 0)) usage_error("--checkpoint-every must be >= 0 seconds (got ", *checkpoint_every, ")");
+    topic::run_train(*opts, g->device, *resume, *force, *checkpoint_every);
     std::cout << opts->out << std::endl;
     return 0;
   };

@@ -234,7 +234,8 @@ void fit_or_explain_stop(TopicModel& model, const TrainData& data, const TrainOp
 
 }  // namespace
 
-int run_train(const TrainOptions& opts, const std::string& device_spec, bool resume, bool force) {
+int run_train(const TrainOptions& opts, const std::string& device_spec, bool resume, bool force,
+              double checkpoint_every) {
   if (resume && force) usage_error("--resume and --force exclude each other (continue the run, or retrain it)");
   const ModelEntry& entry = find_model(opts.model);
   const c10::Device device = resolve_device(device_spec);
@@ -287,7 +288,7 @@ int run_train(const TrainOptions& opts, const std::string& device_spec, bool res
     auto model = entry.make(opts, shape);
     model->to(device);
     at::Generator noise = make_noise_generator(device, noise_seed(seed));
-    SeedTraining run{seed, device, dir, identity, resume};
+    SeedTraining run{seed, device, dir, identity, resume, checkpoint_every};
     TrainOutcome outcome;
     if (model->gradient_trained()) {
       outcome = train_seed(*model, data, opts, run, noise);

@@ -185,26 +185,36 @@ bool load_checkpoint(const std::string& path, TopicModel& model, Adam& adam, at:
   return true;
 }
 
-// SIGINT/SIGTERM (ntm/util/signals.h): the batch in progress is abandoned; the checkpoint of the
-// last finished epoch stays, so --resume reproduces the uninterrupted run exactly.
-void stop_if_requested(const SeedTraining& run, int64_t epochs_done) {
+// SIGINT/SIGTERM (ntm/util/signals.h): the batch in progress is abandoned; the last checkpoint
+// (epoch `checkpointed`) stays, so --resume reproduces the uninterrupted run exactly.
+void stop_if_requested(const SeedTraining& run, int64_t epochs_done, int64_t checkpointed) {
   if (!stop_requested()) return;
   const int sig = stop_signal();
   std::ostringstream m;
   m << "train: stopped by " << (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal") << " in seed "
     << run.seed << " after " << epochs_done << " finished epoch(s)";
-  if (epochs_done > 0) m << " (checkpoint " << path_join(run.dir, kCheckpoint) << ")";
+  if (checkpointed > 0) {
+    m << " (checkpoint " << path_join(run.dir, kCheckpoint);
+    if (checkpointed < epochs_done) m << " of epoch " << checkpointed;
+    m << ")";
+  }
   m << "; rerun the same command with --resume to continue";
   throw Interrupted(sig, m.str());
 }
 
-// Test hook: NTM_FAULT_EPOCH_DELAY_MS=N sleeps N ms after each epoch's checkpoint, so that a test
-// can signal a real training process mid-run. Returns early on a stop request.
-void fault_epoch_delay() {
+// Test hooks: NTM_FAULT_EPOCH_DELAY_MS=N sleeps N ms after each epoch, so that a test can signal
+// a real training process mid-run (returns early on a stop request);
+// NTM_FAULT_STOP_AFTER_EPOCH=E acts as if SIGTERM arrived right after epoch E.
+void fault_epoch_hooks(int64_t epoch) {
   static const long ms = [] {
     const char* e = std::getenv("NTM_FAULT_EPOCH_DELAY_MS");
     return e ? std::strtol(e, nullptr, 10) : 0L;
   }();
+  static const long stop_after = [] {
+    const char* e = std::getenv("NTM_FAULT_STOP_AFTER_EPOCH");
+    return e ? std::strtol(e, nullptr, 10) : 0L;
+  }();
+  if (stop_after > 0 && epoch == stop_after) request_stop(SIGTERM);
   for (long t = 0; t < ms && !stop_requested(); t += 5) std::this_thread::sleep_for(std::chrono::milliseconds(5));
 }
 
@@ -266,9 +276,20 @@ TrainOutcome train_seed(TopicModel& model, const TrainData& data, const TrainOpt
     spdlog::info("{} documents, batch size {}: the last document of each epoch joins the batch before it "
                  "(a batch of one document has no BatchNorm statistics)", D, batch_size);
   BatchStager stager;
+  // Checkpoints: after an epoch once run.checkpoint_every seconds have passed, after the last
+  // epoch, and before a stop between epochs (so that only a stop inside an epoch loses work).
+  int64_t checkpointed = out.epochs;
+  auto last_save = std::chrono::steady_clock::now();
+  auto checkpoint = [&] {
+    save_checkpoint(ckpt, model, adam, shuffle_gen, noise_gen, run.identity, out);
+    checkpointed = out.epochs;
+    last_save = std::chrono::steady_clock::now();
+  };
   double last_finite = std::nan("");
   int64_t last_finite_epoch = 0, last_finite_batch = 0;
   for (int64_t epoch = out.epochs + 1; epoch <= opts.epochs; ++epoch) {
+    // A stop between epochs: checkpoint first (before this epoch's shuffle draws from shuffle_gen).
+    if (stop_requested() && checkpointed < out.epochs) checkpoint();
     const auto t0 = std::chrono::steady_clock::now();
     model.set_training(true);
     auto perm = shuffle ? torch::randperm(D, shuffle_gen, torch::TensorOptions().dtype(torch::kInt64))
@@ -276,7 +297,7 @@ TrainOutcome train_seed(TopicModel& model, const TrainData& data, const TrainOpt
     double loss_sum = 0.0;
     int64_t batch_index = 0;
     for (const auto& [b, e] : batches) {
-      stop_if_requested(run, epoch - 1);
+      stop_if_requested(run, epoch - 1, checkpointed);
       auto rows = perm.slice(0, b, e);
       Batch batch = stager.gather(data, rows, run.device);
       adam.zero_grad();
@@ -311,11 +332,12 @@ TrainOutcome train_seed(TopicModel& model, const TrainData& data, const TrainOpt
     out.metrics.push_back(rec);
     spdlog::info("seed {} epoch {}/{}: loss {:.4f}, {:.0f} docs/s", run.seed, epoch, opts.epochs, out.final_loss,
                  rec["docs_per_s"].get<double>());
-    save_checkpoint(ckpt, model, adam, shuffle_gen, noise_gen, run.identity, out);
+    const double since_save = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_save).count();
+    if (epoch == opts.epochs || since_save >= run.checkpoint_every) checkpoint();
     write_metrics(metrics_path, out.metrics);
-    fault_epoch_delay();
+    fault_epoch_hooks(epoch);
   }
-  stop_if_requested(run, out.epochs);
+  stop_if_requested(run, out.epochs, checkpointed);
   if (opts.epochs == 0 || out.metrics.empty()) write_metrics(metrics_path, out.metrics);
   return out;
 }

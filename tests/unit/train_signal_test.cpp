@@ -52,7 +52,8 @@ TEST_CASE("train stops cleanly on SIGTERM/SIGINT and --resume gives the uninterr
     // A real process, slowed to 300 ms per epoch by the test hook; the signal is sent by the shell
     // once the first epoch's checkpoint exists (at most ~10 s of polling).
     auto stopped = ntm::test::run_command(
-        "NTM_FAULT_EPOCH_DELAY_MS=300 " + q(NTM_BINARY) + " " + common + " --out " + q(out) + " & pid=$!; " +
+        "NTM_FAULT_EPOCH_DELAY_MS=300 " + q(NTM_BINARY) + " " + common + " --checkpoint-every 0 --out " + q(out) +
+        " & pid=$!; " +
         "for i in $(seq 1000); do [ -f " + q(ckpt) + " ] && break; sleep 0.01; done; kill -" + std::to_string(sig) +
         " $pid; wait $pid; echo \"exit=$?\"");
     INFO(stopped.output);
@@ -71,6 +72,40 @@ TEST_CASE("train stops cleanly on SIGTERM/SIGINT and --resume gives the uninterr
       CHECK(ntm::read_file(out + "/seed-0/" + f) == ntm::read_file(dir / ("full/seed-0/" + std::string(f))));
     }
   }
+}
+
+TEST_CASE("train checkpoints every --checkpoint-every seconds, and on a stop between epochs",
+          "[e2e][reliability]") {
+  TempDir dir;
+  const std::string common = tiny_train_args(dir) + " --epochs 6";
+  auto full = run_ntm(common + " --out " + q(dir / "full"));
+  REQUIRE(full.exit_code == 0);
+  // The default interval (10 s) is longer than this run: only the last epoch was checkpointed.
+  const std::string full_ckpt = dir / "full/seed-0/checkpoint.safetensors";
+  REQUIRE(std::filesystem::exists(full_ckpt));
+  CHECK(ntm::st::File::open(full_ckpt)->metadata("epoch") == "6");
+
+  // A stop right after epoch 3, with no checkpoint since the start: epoch 3 is checkpointed first.
+  const std::string out = dir / "stopped";
+  auto stopped = ntm::test::run_command("NTM_FAULT_STOP_AFTER_EPOCH=3 " + q(NTM_BINARY) + " " + common +
+                                        " --out " + q(out) + "; echo \"exit=$?\"");
+  INFO(stopped.output);
+  CHECK(stopped.output.find("exit=143") != std::string::npos);
+  CHECK(stopped.output.find("after 3 finished epoch(s) (checkpoint") != std::string::npos);
+  const std::string ckpt = out + "/seed-0/checkpoint.safetensors";
+  REQUIRE(std::filesystem::exists(ckpt));
+  CHECK(ntm::st::File::open(ckpt)->metadata("epoch") == "3");
+  auto resumed = run_ntm(common + " --out " + q(out) + " --resume");
+  INFO(resumed.output);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK(resumed.output.find("resuming after epoch 3") != std::string::npos);
+  for (const char* f : {"topics.json", "theta.safetensors", "beta.safetensors"}) {
+    INFO(f);
+    CHECK(ntm::read_file(out + "/seed-0/" + f) == ntm::read_file(dir / ("full/seed-0/" + std::string(f))));
+  }
+  auto bad = run_ntm(common + " --checkpoint-every -1 --out " + q(dir / "bad"));
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("--checkpoint-every must be >= 0") != std::string::npos);
 }
 
 TEST_CASE("train --resume refuses a damaged checkpoint, naming it", "[e2e][reliability]") {

@@ -10,7 +10,7 @@
 //   seed-S/meta.json          {"format": "ntm-run", "model", "seed", "config", "labels": {dir, vocab_hash, ...},
 //                              "ntm_version", "device", "num_docs", "dropped_empty_bow", "epochs", "final_loss", "complete"}
 //   seed-S/metrics.jsonl      one {"epoch", "loss", "seconds", "docs_per_s"} per epoch
-//   seed-S/checkpoint.safetensors  training state after the last completed epoch (for --resume)
+//   seed-S/checkpoint.safetensors  training state after the last checkpointed epoch (for --resume)
 #include <string>
 #include <vector>
 
@@ -20,9 +20,10 @@ namespace ntm::topic {
 
 // Trains every seed of opts.seeds; `device_spec` as --device. An existing run in opts.out is
 // refused unless `resume` (continue killed seeds, skip finished ones; the config and label store
-// must match each seed's meta.json) or `force` (retrain every seed). Returns the number of seeds
-// trained or skipped.
-int run_train(const TrainOptions& opts, const std::string& device_spec, bool resume, bool force = false);
+// must match each seed's meta.json) or `force` (retrain every seed). `checkpoint_every`: seconds
+// between checkpoints (see SeedTraining). Returns the number of seeds trained or skipped.
+int run_train(const TrainOptions& opts, const std::string& device_spec, bool resume, bool force = false,
+              double checkpoint_every = 10.0);
 
 struct InferOptions {
   std::string run;     // a seed directory (runs/x/seed-0)

@@ -37,6 +37,11 @@ struct SeedTraining {
   std::string dir;                 // seed directory: checkpoint.safetensors, metrics.jsonl
   std::string identity;            // configuration identity; a checkpoint with another one is refused
   bool resume = false;             // continue from dir's checkpoint if there is one
+  // Seconds between checkpoints: one is written after an epoch once this much time has passed
+  // since the last (0: after every epoch), after the last epoch, and when a stop signal arrives
+  // between epochs. Checkpoints never change the results; they cost writing the model and Adam
+  // state (tens of MB for ETM) each time.
+  double checkpoint_every = 10.0;
 };
 
 struct TrainOutcome {
