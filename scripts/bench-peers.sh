@@ -73,14 +73,18 @@ else netless=(env HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 h
 rows=$OUT/rows.tsv
 : > "$rows"
 common=(--labels "$labels" --num-topics "$K" --seeds "$SEEDS" --threads "$THREADS")
-ntm_run() {  # family ntm-model extra-args...
-  local fam=$1 model=$2; shift 2
-  local run=$OUT/runs/ntm-$model
-  echo "bench-peers: ntm $model ..." >&2
+ntm_run() {  # family ntm-model[:run-suffix] extra-args...   (a suffix names a variant's run and row)
+  local fam=$1 model=${2%%:*} suffix= name
+  [[ $2 == *:* ]] && suffix=-${2#*:}
+  shift 2
+  local run=$OUT/runs/ntm-$model$suffix
+  name="ntm $model"
+  [[ -n $suffix ]] && name+=" $*"
+  echo "bench-peers: $name ..." >&2
   rm -rf "$run"
   /usr/bin/time -v -o "$run.time" "$NTM" --log-level warn --threads "$THREADS" train --model "$model" \
     --labels "$labels" --out "$run" --num-topics "$K" --seeds "$SEEDS" "$@" >/dev/null 2>"$run.log" || true
-  evaluate "$fam" "ntm $model" "$run"
+  evaluate "$fam" "$name" "$run"
 }
 peer_run() {  # family name script args...
   local fam=$1 name=$2 script=$3; shift 3
@@ -110,6 +114,9 @@ for p in $PEERS; do
          peer_run lda tomotopy-lda lda_tomotopy.py --iterations "$ITERATIONS"
          peer_run lda gensim-lda lda_gensim.py ;;
     prodlda|etm|ecrtm) ntm_run "$p" "$p" --epochs "$EPOCHS"
+         # ntm's ECRTM default batch is 64 (the DSL reference's), TopMost's 200: a row with TopMost's
+         # batch size compares the same amount of work (one Sinkhorn solve per batch).
+         [[ $p == ecrtm ]] && ntm_run ecrtm ecrtm:b200 --epochs "$EPOCHS" --batch-size 200
          peer_run "$p" "topmost-$p" topmost_models.py --model "$p" --epochs "$EPOCHS" ;;
     fastopic) ntm_run fastopic fastopic --epochs "$EPOCHS"
          peer_run fastopic fastopic fastopic_run.py --epochs "$EPOCHS" ;;
