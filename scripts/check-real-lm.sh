@@ -179,7 +179,7 @@ summary() {
       (cd "$dir/evals" && "$ntm" --log-level warn compare --format markdown "${runs[@]}" --metrics "$metrics")
     done
     echo
-    echo "stage times (s, all seeds): $(awk -F'\t' '{ split($1, a, " "); t[a[1]] += $2 }
+    echo "stage times (s, all seeds; --prompts stages not counted): $(awk -F'\t' '$1 !~ /prompt-|labels-variant/ { split($1, a, " "); t[a[1]] += $2 }
       END { for (s in t) printf "%s %.0f  ", s, t[s] }' "$dir/times.tsv")"
   } > "$dir/summary.md.tmp"
   mv "$dir/summary.md.tmp" "$dir/summary.md"
