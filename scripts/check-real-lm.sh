@@ -20,7 +20,8 @@
 # Every stage is skipped when its output is complete (label stores through --resume, runs through
 # train --resume, evals when metrics.json exists), so a rerun only does what is missing. Stage
 # times go to $OUT/<corpus>/times.tsv; tables to $OUT/<corpus>/table-K<k>.md (every metric) and
-# $OUT/<corpus>/summary.md (the headline metrics of every K, and the time per stage kind).
+# $OUT/<corpus>/summary.md (the headline metrics of every K, and the time per stage kind); with both
+# corpora, $OUT/headline-K<k>.md puts them side by side (purity, NMI, NPMI, TD).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QUICK=0 WHICH=all PROMPTS=0 LABELS_ONLY=0
@@ -30,7 +31,7 @@ while [[ $# -gt 0 ]]; do
     --corpus) WHICH=$2; shift ;;
     --prompts) PROMPTS=1 ;;
     --labels-only) LABELS_ONLY=1 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "check-real-lm.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -185,6 +186,38 @@ summary() {
   mv "$dir/summary.md.tmp" "$dir/summary.md"
 }
 
+# headline-K<k>.md: both corpora side by side, mean over seeds of purity, NMI, NPMI and TD per model
+# (the README's table; the ± std are in each corpus's summary.md).
+headline() {
+  local ntm k m c row
+  ntm=$(cd "$(dirname "$NTM")" && pwd)/$(basename "$NTM")
+  for k in $KS; do
+    {
+      echo "| model | 20NG purity | NMI | NPMI | TD | StackOverflow purity | NMI | NPMI | TD |"
+      echo "|---|---|---|---|---|---|---|---|---|"
+      for m in $MODELS; do
+        row="| $(pretty_model "$m")"
+        for c in 20ng stackoverflow; do
+          row+=$(cd "$OUT/$c/evals" && "$ntm" --log-level warn compare --format tsv "$m-K$k" \
+            --metrics purity,nmi,c_npmi,topic_diversity | awk -F'\t' 'NR == 2 { printf " | %s | %s | %s | %s", $2, $4, $6, $8 }')
+        done
+        echo "$row |"
+      done
+    } > "$OUT/headline-K$k.md.tmp"
+    mv "$OUT/headline-K$k.md.tmp" "$OUT/headline-K$k.md"
+    echo "== both corpora, K = $k: $OUT/headline-K$k.md"
+    cat "$OUT/headline-K$k.md"
+  done
+}
+
+pretty_model() {
+  case $1 in
+    dsl-prodlda) echo DSL-ProdLDA ;; dsl-ecrtm) echo DSL-ECRTM ;; dsl-fastopic) echo DSL-FASTopic ;;
+    dsl-etm) echo DSL-ETM ;; prodlda) echo ProdLDA ;; zeroshot) echo ZeroShotTM ;; combined) echo CombinedTM ;;
+    etm) echo ETM ;; ecrtm) echo ECRTM ;; fastopic) echo FASTopic ;; lda) echo LDA ;; *) echo "$1" ;;
+  esac
+}
+
 prompt_grid() {
   local name=${PROMPT_CORPUS:-stackoverflow} k=${PROMPT_K:-20}
   local n max_tokens
@@ -211,4 +244,5 @@ echo "check-real-lm: LM $LM, ntm $("$NTM" --version | head -1), $THREADS thread(
 if [[ $PROMPTS == 1 ]]; then prompt_grid; exit 0; fi
 [[ $WHICH == all || $WHICH == 20ng ]] && grid 20ng "$DOCS_20NG" "$MAX_TOKENS_20NG"
 [[ $WHICH == all || $WHICH == stackoverflow ]] && grid stackoverflow "$DOCS_SO" "$MAX_TOKENS_SO"
+[[ $WHICH == all && $LABELS_ONLY == 0 ]] && headline
 exit 0
