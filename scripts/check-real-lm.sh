@@ -236,8 +236,16 @@ prompt_grid() {
   done
   "$NTM" --log-level warn compare --format markdown "${evals[@]}" > "$dir/table-prompts-K$k.md.tmp"
   mv "$dir/table-prompts-K$k.md.tmp" "$dir/table-prompts-K$k.md"
-  echo "== prompts on $name, DSL-ProdLDA, K = $k"
-  cat "$dir/table-prompts-K$k.md"
+  # the headline columns, runs named by prompt
+  local ntm runs=() metrics=c_npmi,c_v,topic_diversity,purity,nmi,precision@10
+  [[ $RATING == 1 ]] && metrics+=,llm_rating_expected
+  ntm=$(cd "$(dirname "$NTM")" && pwd)/$(basename "$NTM")
+  for e in "${evals[@]}"; do runs+=("$(basename "$e")"); done
+  (cd "$dir/evals" && "$ntm" --log-level warn compare --format markdown "${runs[@]}" --metrics "$metrics") \
+    > "$dir/summary-prompts-K$k.md.tmp"
+  mv "$dir/summary-prompts-K$k.md.tmp" "$dir/summary-prompts-K$k.md"
+  echo "== prompts on $name ($(wc -l < "$dir/corpus.jsonl") documents), DSL-ProdLDA, K = $k, seeds $SEEDS"
+  cat "$dir/summary-prompts-K$k.md"
 }
 
 echo "check-real-lm: LM $LM, ntm $("$NTM" --version | head -1), $THREADS thread(s), $(nproc) cores, $(date -u +%F)"
