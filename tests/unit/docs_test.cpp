@@ -93,7 +93,8 @@ std::string normalise(const std::string& from_file, const std::string& target) {
 
 TEST_CASE("README: short, the two commands first, a link to every docs page", "[unit][docs]") {
   const std::string readme = ntm::read_file(source_path("README.md"));
-  CHECK(readme.size() <= 12 * 1024);
+  // A five-minute page; 14 KiB leaves room for the real-LM and peer tables (issues 18, 19).
+  CHECK(readme.size() <= 14 * 1024);
   const auto lines = lines_of(readme);
   std::string first;
   for (size_t i = 0; i < std::min<size_t>(60, lines.size()); ++i) first += lines[i] + "\n";
