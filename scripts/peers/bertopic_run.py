@@ -42,7 +42,13 @@ def fit(seed):
         cluster = HDBSCAN(min_cluster_size=a.min_cluster_size, metric="euclidean",
                           cluster_selection_method="eom", prediction_data=True)
         nr = a.num_topics + 1
-    tm = BERTopic(embedding_model=None, umap_model=umap, hdbscan_model=cluster, nr_topics=nr,
+    # language="multilingual" only turns off BERTopic's English text cleaning, which deletes every
+    # character outside [A-Za-z0-9 ]: the texts are already the store's vocabulary words, and a
+    # word such as "ｒｅｔｕｒｎ" (full-width letters, StackOverflow) would vanish, leaving a
+    # vocabulary column of zeros and an infinite c-TF-IDF idf (ValueError). Embeddings are given,
+    # so no embedding model is chosen from it.
+    tm = BERTopic(embedding_model=None, language="multilingual", umap_model=umap, hdbscan_model=cluster,
+                  nr_topics=nr,
                   vectorizer_model=CountVectorizer(vocabulary=store.vocab, tokenizer=str.split,
                                                    lowercase=False, token_pattern=None),
                   top_n_words=a.top_n, calculate_probabilities=False)
