@@ -114,12 +114,12 @@ for p in $PEERS; do
          peer_run lda tomotopy-lda lda_tomotopy.py --iterations "$ITERATIONS"
          peer_run lda gensim-lda lda_gensim.py ;;
     prodlda|etm|ecrtm) ntm_run "$p" "$p" --epochs "$EPOCHS"
-         # Variants with TopMost's setting where ntm's default differs: its batch size (200 against
-         # ntm's 64: the same number of steps, for ECRTM the same Sinkhorn solves) and its ETM
-         # topic-embedding init (docs/peers.md explains both).
+         # Variants with TopMost's settings where ntm's defaults differ: its batch size (200 against
+         # ntm's 64 / 128: the same number of steps, for ECRTM the same Sinkhorn solves) and, for
+         # ETM, its topic-embedding init (docs/peers.md explains both).
          case $p in
            prodlda|ecrtm) ntm_run "$p" "$p:b200" --epochs "$EPOCHS" --batch-size 200 ;;
-           etm) ntm_run etm etm:randn --epochs "$EPOCHS" --topic-embedding-init randn ;;
+           etm) ntm_run etm etm:b200-randn --epochs "$EPOCHS" --batch-size 200 --topic-embedding-init randn ;;
          esac
          peer_run "$p" "topmost-$p" topmost_models.py --model "$p" --epochs "$EPOCHS" ;;
     fastopic) ntm_run fastopic fastopic --epochs "$EPOCHS"
