@@ -12,7 +12,7 @@
 #   --labels-only   stop after the label stores (e.g. build them first, one process per corpus)
 # Environment (defaults in brackets):
 #   DOCS_20NG [1000] DOCS_SO [1000]   documents in each stratified subset (equal share per label); the
-#               defaults fit the whole grid, rating included, in about 2 h on 2 cores (one process per corpus)
+#               defaults run the whole grid, rating included, in about 40 min on 2 cores (one process per corpus)
 #   MAX_TOKENS_20NG [192] MAX_TOKENS_SO [64]   build-labels --max-tokens (whole prompt, in tokens)
 #   KS ["20 50"]  SEEDS [0,1,2]  THREADS [2]  RATING [1] (0: no --llm-rating)
 #   MODELS [all 11]  LM [.assets/models/SmolLM2-135M-Instruct.Q4_1.gguf]  NTM_BIN [build/ntm]
