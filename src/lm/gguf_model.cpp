@@ -2,7 +2,6 @@
 // Q/K un-permutation (§4), Gemma's norm offset and GPT-2's Conv1D layout.
 #include "lm/gguf_model.h"
 
-#include <ATen/Parallel.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
@@ -169,19 +168,35 @@ class GgufSource : public TensorSource {
         f_->dequantize_into(ti, out);
         dst.sub_(1.0f);  // as tensor(): HF subtracts the converter's +1 (float32)
         return;
-      case Fix::kPermute:
-        if (permute_rows_into(ti, m.heads, out)) return;
+      case Fix::kPermute: {
+        // unpermute() fused with the dequantization: each HF row decoded from its stored row.
+        QuantRows q;
+        if (stored_rows(name, q)) {
+          QuantMatrix({q}).dequantize_rows(0, q.rows, out);
+          return;
+        }
         break;
+      }
       case Fix::kTranspose:
         break;
     }
     dst.copy_(tensor(name));
   }
   bool quant_rows(const std::string& name, QuantRows& out) const override {
+    // F32 gains nothing from staying in the file (a dequantized tile is a copy of it).
+    return info(name).type != 0 && stored_rows(name, out);
+  }
+  std::vector<std::string> names() const override { return names_; }
+  const std::string& where() const override { return f_->path(); }
+
+ private:
+  const gguf::TensorInfo& info(const std::string& name) const { return f_->info(map_.at(name).gguf_name); }
+  // The tensor's rows as stored, when HF rows map to whole stored rows of one supported type
+  // (no fix, or the llama Q/K row permutation); false otherwise (1-D, transposed, +1 norms).
+  bool stored_rows(const std::string& name, QuantRows& out) const {
     const Mapped& m = map_.at(name);
     const gguf::TensorInfo& ti = info(name);
-    // F32 gains nothing from staying in the file (a dequantized tile is a copy of it).
-    if (ti.ne.size() != 2 || ti.type == 0 || !gguf::type_supported(ti.type)) return false;
+    if (ti.ne.size() != 2 || !gguf::type_supported(ti.type)) return false;
     if (m.fix != Fix::kNone && m.fix != Fix::kPermute) return false;
     const int64_t cols = ti.ne[0], rows = ti.ne[1];
     if (cols <= 0 || rows <= 0 || cols % gguf::block_elems(ti.type) != 0) return false;
@@ -192,30 +207,6 @@ class GgufSource : public TensorSource {
     out.cols = cols;
     out.permute_heads = m.fix == Fix::kPermute ? m.heads : 0;
     out.owner = f_;
-    return true;
-  }
-  std::vector<std::string> names() const override { return names_; }
-  const std::string& where() const override { return f_->path(); }
-
- private:
-  const gguf::TensorInfo& info(const std::string& name) const { return f_->info(map_.at(name).gguf_name); }
-  // unpermute() fused with the dequantization: each HF row dequantized from its GGUF row, rows
-  // in parallel. False (nothing written) when a row is not whole blocks (1-D biases).
-  bool permute_rows_into(const gguf::TensorInfo& ti, int64_t heads, float* out) const {
-    const int64_t rows = ti.ne.empty() ? 0 : ti.ne.back(), numel = ti.numel();
-    if (ti.ne.size() < 2 || rows <= 0 || heads <= 0 || rows % (2 * heads) != 0) return false;
-    const int64_t row_elems = numel / rows, be = gguf::block_elems(ti.type);
-    if (be <= 0 || row_elems % be != 0) return false;
-    if (!gguf::type_supported(ti.type)) f_->dequantize_into(ti, out);  // the error naming the tensor
-    const int64_t row_bytes = row_elems / be * gguf::block_bytes(ti.type);
-    const int64_t hd = rows / heads;
-    const uint8_t* src = f_->bytes(ti);
-    const int64_t grain = std::max<int64_t>(1, (int64_t(1) << 15) / row_elems);
-    at::parallel_for(0, rows, grain, [&](int64_t r0, int64_t r1) {
-      for (int64_t r = r0; r < r1; ++r) {
-        gguf::dequantize_into(ti.type, src + llama_qk_stored_row(r, hd) * row_bytes, out + r * row_elems, row_elems);
-      }
-    });
     return true;
   }
   std::shared_ptr<const gguf::File> f_;
