@@ -53,6 +53,11 @@ MAX_TOKENS_20NG=${MAX_TOKENS_20NG:-192} MAX_TOKENS_SO=${MAX_TOKENS_SO:-64}
 KS=${KS:-"20 50"}
 OUT=${OUT:-.assets/real-lm}
 [[ -x $NTM ]] || { echo "check-real-lm.sh: $NTM not found: build ntm first (scripts/setup.sh)" >&2; exit 2; }
+# The tables are written from inside an evals folder (runs named by folder): ntm by absolute path.
+NTM_ABS=$(cd "$(dirname "$NTM")" && pwd)/$(basename "$NTM")
+# The headline columns of summary.md and summary-prompts-K<k>.md.
+SUMMARY_METRICS=c_npmi,c_v,topic_diversity,purity,nmi,precision@10
+[[ $RATING == 1 ]] && SUMMARY_METRICS+=,llm_rating_expected
 if [[ ! -f $LM ]]; then
   scripts/fetch-smollm2.sh >&2 || { echo "check-real-lm.sh: $LM not found and could not be fetched" >&2; exit 2; }
 fi
@@ -156,18 +161,15 @@ grid() {
     echo "== $name, K = $k ($(wc -l < "$dir/corpus.jsonl") documents, --max-tokens $max_tokens, seeds $SEEDS)"
     cat "$dir/table-K$k.md"
   done
-  summary "$dir" "$name" "$n" "$max_tokens"
+  summary "$dir" "$name" "$max_tokens"
   echo "== $name: stage times (s)"
   awk -F'\t' '{ printf "  %-40s %8s\n", $1, $2 }' "$dir/times.tsv"
 }
 
 # summary.md: the headline columns of every K's table (runs named by folder), then the stage times
-# added up per kind (build-labels, train, eval) and per model.
+# added up per kind (build-labels, train, eval).
 summary() {
-  local dir=$1 name=$2 n=$3 max_tokens=$4 ntm
-  ntm=$(cd "$(dirname "$NTM")" && pwd)/$(basename "$NTM")
-  local metrics=c_npmi,c_v,topic_diversity,purity,nmi,precision@10
-  [[ $RATING == 1 ]] && metrics+=,llm_rating_expected
+  local dir=$1 name=$2 max_tokens=$3
   {
     echo "$name: $(wc -l < "$dir/corpus.jsonl") documents (stratified), SmolLM2-135M-Instruct Q4_1 soft labels" \
       "(--max-tokens $max_tokens), seeds $SEEDS, $THREADS thread(s), $(date -u +%F)"
@@ -177,7 +179,7 @@ summary() {
       echo
       echo "K = $k"
       echo
-      (cd "$dir/evals" && "$ntm" --log-level warn compare --format markdown "${runs[@]}" --metrics "$metrics")
+      (cd "$dir/evals" && "$NTM_ABS" --log-level warn compare --format markdown "${runs[@]}" --metrics "$SUMMARY_METRICS")
     done
     echo
     echo "stage times (s, all seeds; --prompts stages not counted): $(awk -F'\t' '$1 !~ /prompt-|labels-variant/ { split($1, a, " "); t[a[1]] += $2 }
@@ -189,8 +191,7 @@ summary() {
 # headline-K<k>.md: both corpora side by side, mean over seeds of purity, NMI, NPMI and TD per model
 # (the README's table; the ± std are in each corpus's summary.md).
 headline() {
-  local ntm k m c row
-  ntm=$(cd "$(dirname "$NTM")" && pwd)/$(basename "$NTM")
+  local k m c row
   for k in $KS; do
     {
       echo "| model | 20NG purity | NMI | NPMI | TD | StackOverflow purity | NMI | NPMI | TD |"
@@ -198,7 +199,7 @@ headline() {
       for m in $MODELS; do
         row="| $(pretty_model "$m")"
         for c in 20ng stackoverflow; do
-          row+=$(cd "$OUT/$c/evals" && "$ntm" --log-level warn compare --format tsv "$m-K$k" \
+          row+=$(cd "$OUT/$c/evals" && "$NTM_ABS" --log-level warn compare --format tsv "$m-K$k" \
             --metrics purity,nmi,c_npmi,topic_diversity | awk -F'\t' 'NR == 2 { printf " | %s | %s | %s | %s", $2, $4, $6, $8 }')
         done
         echo "$row |"
@@ -237,11 +238,9 @@ prompt_grid() {
   "$NTM" --log-level warn compare --format markdown "${evals[@]}" > "$dir/table-prompts-K$k.md.tmp"
   mv "$dir/table-prompts-K$k.md.tmp" "$dir/table-prompts-K$k.md"
   # the headline columns, runs named by prompt
-  local ntm runs=() metrics=c_npmi,c_v,topic_diversity,purity,nmi,precision@10
-  [[ $RATING == 1 ]] && metrics+=,llm_rating_expected
-  ntm=$(cd "$(dirname "$NTM")" && pwd)/$(basename "$NTM")
+  local runs=()
   for e in "${evals[@]}"; do runs+=("$(basename "$e")"); done
-  (cd "$dir/evals" && "$ntm" --log-level warn compare --format markdown "${runs[@]}" --metrics "$metrics") \
+  (cd "$dir/evals" && "$NTM_ABS" --log-level warn compare --format markdown "${runs[@]}" --metrics "$SUMMARY_METRICS") \
     > "$dir/summary-prompts-K$k.md.tmp"
   mv "$dir/summary-prompts-K$k.md.tmp" "$dir/summary-prompts-K$k.md"
   echo "== prompts on $name ($(wc -l < "$dir/corpus.jsonl") documents), DSL-ProdLDA, K = $k, seeds $SEEDS"
