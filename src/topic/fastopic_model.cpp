@@ -51,8 +51,9 @@ at::Tensor FastopicModel::loss(const Batch& batch, at::Generator&) {
   auto recon = torch::matmul(theta, beta);                               // [N, V]
   auto dsr = -(batch.weight * torch::log(recon + 1e-12)).sum(1).mean();
   auto loss = dsr + last_dt.cost + last_tw.cost;
-  spdlog::debug("{}: Sinkhorn DT {} iterations (error {:.2e}), TW {} iterations (error {:.2e})", name_,
-                last_dt.iterations, last_dt.err, last_tw.iterations, last_tw.err);
+  spdlog::debug("{}: Sinkhorn DT {} iterations ({} in the log domain, error {:.2e}), TW {} iterations ({}, {:.2e})",
+                name_, last_dt.iterations, last_dt.log_domain_iterations, last_dt.err, last_tw.iterations,
+                last_tw.log_domain_iterations, last_tw.err);
   for (auto* r : {&last_dt, &last_tw}) {  // keep only what tests read, not the graph
     r->plan = r->plan.detach();
     r->cost = r->cost.detach();

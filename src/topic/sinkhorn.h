@@ -1,6 +1,8 @@
 #pragma once
 // Entropic optimal transport as the reference's topic models compute it (private header: needs
-// torch). Both solvers keep the autograd graph through every iteration, as the reference does.
+// torch). Gradients are those of the unrolled loop through every iteration, as the reference's
+// autograd computes them; each solver is one autograd node with that backward written out
+// (sinkhorn.cpp), which is several times faster than a graph of two or more ops per iteration.
 //
 // sinkhorn_linear — ECRTM's embedding-clustering regulariser (method-spec §5.3): marginals
 //   a = 1/n, b = 1/m, kernel exp(-alpha M), u0 = 1/n; iterate v = b/(Kᵀu + 1e-16),
@@ -28,6 +30,7 @@ struct SinkhornResult {
   torch::Tensor cost;      // scalar Σ P ⊙ M
   int64_t iterations = 0;  // iterations run
   double err = 0.0;        // the last measured marginal error
+  int64_t log_domain_iterations = 0;  // sinkhorn_log: iterations not run as linear steps
 };
 
 // Squared Euclidean distances ‖x_i‖² + ‖y_j‖² − 2 x_i·y_j as the reference computes them: [n, m].
@@ -36,8 +39,13 @@ torch::Tensor pairwise_sq_dist(const torch::Tensor& x, const torch::Tensor& y);
 // ECRTM: uniform marginals. M [n, m].
 SinkhornResult sinkhorn_linear(const torch::Tensor& M, const SinkhornOptions& opts);
 
-// FASTopic: marginals a [n] and b [m] (probabilities; log taken with +1e-30). M [n, m].
+// FASTopic: marginals a [n] and b [m] (probabilities; log taken with +1e-30). M [n, m]. Between
+// absorptions the iterations run as linear-domain steps on the absorbed kernel where the scalings
+// stay within [1e-6, 1e6], else in the log domain: the same numbers up to rounding.
 SinkhornResult sinkhorn_log(const torch::Tensor& M, const torch::Tensor& a, const torch::Tensor& b,
                             const SinkhornOptions& opts);
+// The reference's loop op by op under autograd (every iteration a log-sum-exp over the matrix).
+SinkhornResult sinkhorn_log_unrolled(const torch::Tensor& M, const torch::Tensor& a, const torch::Tensor& b,
+                                     const SinkhornOptions& opts);
 
 }  // namespace ntm::topic

@@ -129,3 +129,125 @@ TEST_CASE("pairwise squared distances", "[unit][models]") {
   // By hand: |(0,0)-(3,4)|² = 25, |(0,0)-(1,0)|² = 1, |(1,2)-(3,4)|² = 8, |(1,2)-(1,0)|² = 4.
   CHECK(torch::allclose(pairwise_sq_dist(x, y), torch::tensor({25., 1., 8., 4.}).reshape({2, 2})));
 }
+
+namespace {
+
+// The reference's linear loop op by op under autograd (TopMost's ECR.forward), the oracle of the
+// solver's hand-written backward.
+SinkhornResult linear_unrolled(const torch::Tensor& M, const SinkhornOptions& opts) {
+  const int64_t n = M.size(0), m = M.size(1);
+  auto a = torch::full({n, 1}, 1.0 / n, M.options()), b = torch::full({m, 1}, 1.0 / m, M.options());
+  auto u = torch::full({n, 1}, 1.0 / n, M.options());
+  auto K = torch::exp(-M * opts.alpha);
+  torch::Tensor v;
+  SinkhornResult r;
+  r.err = 1.0;
+  while (r.err > opts.stop && r.iterations < opts.max_iter) {
+    v = b / (torch::matmul(K.t(), u) + 1e-16);
+    u = a / (torch::matmul(K, v) + 1e-16);
+    if (++r.iterations % 50 == 1) {
+      torch::NoGradGuard no_grad;
+      r.err = torch::sum(torch::abs(v * torch::matmul(K.t(), u) - b)).item<double>();
+    }
+  }
+  r.plan = u * (K * v.t());
+  r.cost = torch::sum(r.plan * M);
+  return r;
+}
+
+// A loss that reads both outputs, so the plan's gradient path is checked too.
+torch::Tensor both_outputs(const SinkhornResult& r, const torch::Tensor& W) { return r.cost + (r.plan * W).sum(); }
+
+}  // namespace
+
+TEST_CASE("sinkhorn solvers' written-out backward = autograd through every iteration (float64)", "[unit][models]") {
+  torch::manual_seed(7);
+  SECTION("linear (ECRTM): plan, cost, iterations and dL/dM for 1, 7, 51+ and 101+ iterations") {
+    auto M0 = torch::rand({6, 9}, torch::kFloat64) * 0.4, W = torch::randn({6, 9}, torch::kFloat64);
+    for (auto opts : {SinkhornOptions{20.0, 0.005, 1}, SinkhornOptions{20.0, 0.0, 7}, SinkhornOptions{20.0, 0.005, 1000},
+                      SinkhornOptions{50.0, 1e-9, 1000}}) {
+      auto M1 = M0.clone().set_requires_grad(true), M2 = M0.clone().set_requires_grad(true);
+      auto got = sinkhorn_linear(M1, opts);
+      auto want = linear_unrolled(M2, opts);
+      CAPTURE(opts.alpha, opts.stop, opts.max_iter, want.iterations);
+      CHECK(got.iterations == want.iterations);
+      CHECK(got.err == Approx(want.err).epsilon(1e-9).margin(1e-14));
+      CHECK(torch::allclose(got.plan, want.plan, 1e-10, 1e-14));
+      both_outputs(got, W).backward();
+      both_outputs(want, W).backward();
+      CHECK(torch::allclose(M1.grad(), M2.grad(), 1e-8, 1e-12));
+    }
+  }
+  SECTION("log (FASTopic): plan, cost, iterations and the gradients of M, a and b over several absorptions") {
+    auto M0 = torch::rand({7, 5}, torch::kFloat64) * 2.0, W = torch::randn({7, 5}, torch::kFloat64);
+    auto wa0 = torch::randn({7}, torch::kFloat64) * 0.3, wb0 = torch::randn({5}, torch::kFloat64) * 0.5;
+    for (auto opts : {SinkhornOptions{3.0, 0.005, 1}, SinkhornOptions{3.0, 0.0, 30}, SinkhornOptions{3.0, 0.0, 51},
+                      SinkhornOptions{3.0, 0.0, 130}, SinkhornOptions{8.0, 1e-10, 1000}, SinkhornOptions{60.0, 1e-12, 1000}}) {
+      std::vector<torch::Tensor> grads[2];
+      SinkhornResult rs[2];
+      for (int k = 0; k < 2; ++k) {
+        auto M = M0.clone().set_requires_grad(true), wa = wa0.clone().set_requires_grad(true),
+             wb = wb0.clone().set_requires_grad(true);
+        auto a = torch::softmax(wa, 0), b = torch::softmax(wb, 0);
+        rs[k] = k == 0 ? sinkhorn_log(M, a, b, opts) : sinkhorn_log_unrolled(M, a, b, opts);
+        both_outputs(rs[k], W).backward();
+        grads[k] = {M.grad(), wa.grad(), wb.grad()};
+      }
+      CAPTURE(opts.alpha, opts.stop, opts.max_iter, rs[1].iterations);
+      CHECK(rs[0].log_domain_iterations < std::max<int64_t>(2, rs[0].iterations));
+      // α = 60: the scalings of the first segments leave [1e-6, 1e6], so those run in the log domain
+      if (opts.alpha == 60.0) CHECK(rs[0].log_domain_iterations > 1);
+      CHECK(rs[0].iterations == rs[1].iterations);
+      CHECK(rs[0].err == Approx(rs[1].err).epsilon(1e-8).margin(1e-14));
+      CHECK(torch::allclose(rs[0].plan, rs[1].plan, 1e-10, 1e-14));
+      CHECK(rs[0].cost.item<double>() == Approx(rs[1].cost.item<double>()).epsilon(1e-10));
+      for (int g = 0; g < 3; ++g) {
+        CAPTURE(g);
+        CHECK(torch::allclose(grads[0][g], grads[1][g], 1e-8, 1e-12));
+      }
+    }
+  }
+  SECTION("log, float32: a zero marginal runs in the log domain, the same numbers as the unrolled loop") {
+    auto M = log_cost(torch::kFloat32).set_requires_grad(true);
+    auto a = torch::full({4}, 0.25, torch::kFloat32), b = torch::tensor({0.5f, 0.5f, 0.0f});
+    auto got = sinkhorn_log(M, a, b, SinkhornOptions{3.0, 0.005, 1000});
+    auto want = sinkhorn_log_unrolled(M.detach(), a, b, SinkhornOptions{3.0, 0.005, 1000});
+    CHECK(got.log_domain_iterations == got.iterations);
+    CHECK(sinkhorn_log(M, a, torch::tensor({0.5f, 0.3f, 0.2f}), SinkhornOptions{3.0, 0.0, 60}).log_domain_iterations < 60);
+    CHECK(got.iterations == want.iterations);
+    CHECK(torch::allclose(got.plan, want.plan, 1e-5, 1e-7));
+    got.cost.backward();
+    CHECK(torch::isfinite(M.grad()).all().item<bool>());
+  }
+}
+
+TEST_CASE("sinkhorn solvers in float32: gradient as close to the float64 truth as autograd's own float32", "[unit][models]") {
+  // Topic and word embeddings as ECRTM / FASTopic draw them (normalised), 51+ iterations.
+  torch::manual_seed(11);
+  namespace F = torch::nn::functional;
+  auto t = F::normalize(torch::randn({20, 32}, torch::kFloat64)), w = F::normalize(torch::randn({300, 32}, torch::kFloat64));
+  auto M64 = pairwise_sq_dist(t, w), W = torch::randn({20, 300}, torch::kFloat64);
+  auto b64 = torch::softmax(torch::randn({300}, torch::kFloat64) * 0.2, 0), a64 = torch::full({20}, 1.0 / 20, torch::kFloat64);
+  auto rel = [](const torch::Tensor& g, const torch::Tensor& truth) {
+    return ((g.to(torch::kFloat64) - truth).norm() / truth.norm()).item<double>();
+  };
+  auto grad_of = [&](const torch::Tensor& M0, bool fast, bool linear) {
+    auto M = M0.clone().set_requires_grad(true);
+    const auto dt = M0.scalar_type();
+    SinkhornResult r = linear ? (fast ? sinkhorn_linear(M, SinkhornOptions{20.0, 0.005, 1000})
+                                      : linear_unrolled(M, SinkhornOptions{20.0, 0.005, 1000}))
+                              : (fast ? sinkhorn_log(M, a64.to(dt), b64.to(dt), SinkhornOptions{20.0, 0.005, 1000})
+                                      : sinkhorn_log_unrolled(M, a64.to(dt), b64.to(dt), SinkhornOptions{20.0, 0.005, 1000}));
+    both_outputs(r, W.to(dt)).backward();
+    return M.grad();
+  };
+  for (bool linear : {true, false}) {
+    CAPTURE(linear);
+    auto truth = grad_of(M64, false, linear);
+    const double fast = rel(grad_of(M64.to(torch::kFloat32), true, linear), truth);
+    const double autograd = rel(grad_of(M64.to(torch::kFloat32), false, linear), truth);
+    CAPTURE(fast, autograd);
+    CHECK(fast <= 2.0 * autograd + 1e-6);
+    CHECK(fast < 1e-4);
+  }
+}
