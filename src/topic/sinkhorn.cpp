@@ -199,28 +199,31 @@ struct LogSinkhorn : torch::autograd::Function<LogSinkhorn> {
     out->err = err;
     ctx->saved_data["alpha"] = opts.alpha;
     // detached: the plan is this node's output (saving it as is would make a reference cycle)
-    for (const auto& [key, t] : {std::pair<std::string, torch::Tensor>{"M", M}, {"P", plan}, {"log_a", log_a}, {"log_b", log_b}}) {
+    for (const auto& [key, t] : {std::pair<const char*, torch::Tensor>{"M", M}, {"P", plan}, {"log_a", log_a}, {"log_b", log_b}}) {
       ctx->saved_data[key] = t.detach();
     }
-    ctx->saved_data["segments"] = static_cast<int64_t>(segs.size());
-    for (size_t i = 0; i < segs.size(); ++i) {
-      const auto& g = segs[i];
-      const auto k = "s" + std::to_string(i);
-      ctx->saved_data[k + "logK"] = g.logK;
+    // per segment its kernel; the steps of linear segments in one set of lists, of log ones in another
+    std::vector<torch::Tensor> logK_s, K, X, Y, R, S, LU, LV;
+    std::vector<int64_t> linear;
+    for (const auto& g : segs) {
+      logK_s.push_back(g.logK);
+      linear.push_back(g.K.defined() ? 1 : 0);
       if (g.K.defined()) {
-        for (const auto& [key, t] : {std::pair<std::string, torch::Tensor>{"K", g.K}, {"X", g.h.X}, {"Y", g.h.Y}, {"R", g.h.R}, {"S", g.h.S}}) {
-          ctx->saved_data[k + key] = t;
-        }
+        K.push_back(g.K), X.push_back(g.h.X), Y.push_back(g.h.Y), R.push_back(g.h.R), S.push_back(g.h.S);
       } else {
-        ctx->saved_data[k + "LU"] = g.LU;
-        ctx->saved_data[k + "LV"] = g.LV;
+        LU.push_back(g.LU), LV.push_back(g.LV);
       }
+    }
+    ctx->saved_data["linear"] = linear;
+    for (auto& [key, list] : {std::pair<const char*, std::vector<torch::Tensor>*>{"logK", &logK_s}, {"K", &K}, {"X", &X},
+                              {"Y", &Y}, {"R", &R}, {"S", &S}, {"LU", &LU}, {"LV", &LV}}) {
+      ctx->saved_data[key] = *list;
     }
     return {plan, torch::sum(plan * M)};
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
-    auto saved = [&](const std::string& key) { return ctx->saved_data[key].toTensor(); };
+    auto saved = [&](const char* key) { return ctx->saved_data[key].toTensor(); };
     const auto M = saved("M"), P = saved("P"), log_a = saved("log_a"), log_b = saved("log_b");
     const auto &gP = grads[0], &gc = grads[1];
     auto dP = gc.defined() ? gc * M : torch::zeros_like(M);  // [n, m]
@@ -230,18 +233,22 @@ struct LogSinkhorn : torch::autograd::Function<LogSinkhorn> {
     // P = exp(logK + log u + log v) and an absorption logK' = logK + log u + log v have the same
     // reverse: the row and column sums of the gradient go to the scalings, the rest to logK.
     auto glogK = dP * P;
-    for (int64_t i = ctx->saved_data["segments"].toInt() - 1; i >= 0; --i) {
-      const auto k = "s" + std::to_string(i);
+    auto list = [&](const char* key) { return ctx->saved_data[key].toTensorVector(); };
+    const auto logK = list("logK"), K = list("K"), X = list("X"), Y = list("Y"), R = list("R"), S = list("S"),
+               LU = list("LU"), LV = list("LV");
+    const auto linear = ctx->saved_data["linear"].toIntVector();
+    size_t lin = K.size(), lg = LU.size();  // segments of each kind not yet walked back
+    for (size_t i = linear.size(); i-- > 0;) {
       torch::Tensor glu = glogK.sum(1), glv = glogK.sum(0);
-      if (ctx->saved_data.count(k + "K")) {
-        const Unrolled h{saved(k + "X"), saved(k + "Y"), saved(k + "R"), saved(k + "S")};
-        const auto K = saved(k + "K");
-        glogK = glogK + unrolled_backward(K, h, glu, glv, &gla, &glb) * K;
+      if (linear[i]) {
+        --lin;
+        glogK = glogK + unrolled_backward(K[lin], Unrolled{X[lin], Y[lin], R[lin], S[lin]}, glu, glv, &gla, &glb) * K[lin];
       } else {
+        --lg;
         Segment g;
-        g.logK = saved(k + "logK");
-        g.LU = saved(k + "LU");
-        g.LV = saved(k + "LV");
+        g.logK = logK[i];
+        g.LU = LU[lg];
+        g.LV = LV[lg];
         log_backward(g, log_a, log_b, glu, glv, glogK, gla, glb);
       }
     }
