@@ -1,5 +1,6 @@
 #include "sinkhorn.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -25,13 +26,137 @@ struct Unrolled {
   torch::Tensor X, Y, R, S;
 };
 
+// Steps from x_0 on K [n, m] with ε added to both denominators: max_steps of them, or fewer where
+// stop >= 0 and the error Σ_j |y_t (Kᵀx_t) − b|_j measured at steps 1, 51, 101, ... is <= stop
+// (ECRTM's rule; a NaN error stops too, as the reference's loop condition does).
+struct StepSpec {
+  torch::Tensor a, b, x0;  // [n], [m], [n]
+  double eps = 0.0;
+  int64_t max_steps = 0;
+  double stop = -1.0;
+};
+struct Steps {
+  Unrolled h;
+  int64_t steps = 0;
+  double err = 1.0;
+};
+
+// Tensor ops, any device.
+Steps tensor_steps(const torch::Tensor& K, const StepSpec& p) {
+  std::vector<torch::Tensor> xs{p.x0}, ys, rs, ss;
+  Steps out;
+  while (out.steps < p.max_steps) {
+    ss.push_back(torch::mv(K.t(), xs.back()).add_(p.eps));  // [m]
+    ys.push_back(p.b / ss.back());                          // [m]
+    rs.push_back(torch::mv(K, ys.back()).add_(p.eps));      // [n]
+    xs.push_back(p.a / rs.back());                          // [n]
+    if (++out.steps % 50 == 1 && p.stop >= 0) {
+      out.err = torch::sum(torch::abs(ys.back() * torch::mv(K.t(), xs.back()) - p.b)).item<double>();
+      if (!(out.err > p.stop)) break;
+    }
+  }
+  out.h = Unrolled{torch::stack(xs), torch::stack(ys), torch::stack(rs), torch::stack(ss)};
+  return out;
+}
+
+// On the host (CPU, float32 / float64) the steps run without a tensor op each, over the row-major
+// K only: Kᵀx as one axpy per row (inner loop along the row), K y as one dot product per row with
+// eight running partial sums (the same order whatever the vector width). Compiled twice, for AVX2
+// where the CPU has it (no FMA): the same numbers either way.
+template <typename T>
+inline __attribute__((always_inline)) void kt_x_loop(const T* K, int64_t n, int64_t m, const T* x, T* out) {
+  std::fill(out, out + m, T(0));
+  for (int64_t i = 0; i < n; ++i) {
+    const T xi = x[i];
+    const T* row = K + i * m;
+    for (int64_t j = 0; j < m; ++j) out[j] += row[j] * xi;
+  }
+}
+template <typename T>
+inline __attribute__((always_inline)) void k_y_loop(const T* K, int64_t n, int64_t m, const T* y, T* out) {
+  for (int64_t i = 0; i < n; ++i) {
+    const T* row = K + i * m;
+    T acc[8] = {};
+    int64_t j = 0;
+    for (; j + 8 <= m; j += 8) {
+      for (int k = 0; k < 8; ++k) acc[k] += row[j + k] * y[j + k];
+    }
+    T tail = 0;
+    for (; j < m; ++j) tail += row[j] * y[j];
+    out[i] = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail;
+  }
+}
+#define NTM_SINKHORN_AVX2(T)                                                                                  \
+  __attribute__((target("avx2"))) void kt_x_avx2(const T* K, int64_t n, int64_t m, const T* x, T* out) {     \
+    kt_x_loop(K, n, m, x, out);                                                                               \
+  }                                                                                                           \
+  __attribute__((target("avx2"))) void k_y_avx2(const T* K, int64_t n, int64_t m, const T* y, T* out) {      \
+    k_y_loop(K, n, m, y, out);                                                                                \
+  }
+NTM_SINKHORN_AVX2(float)
+NTM_SINKHORN_AVX2(double)
+#undef NTM_SINKHORN_AVX2
+const bool kHostAvx2 = __builtin_cpu_supports("avx2");
+
+template <typename T>
+void kt_x(const T* K, int64_t n, int64_t m, const T* x, T* out) {  // out [m] = Kᵀx
+  if (kHostAvx2) return kt_x_avx2(K, n, m, x, out);
+  kt_x_loop(K, n, m, x, out);
+}
+template <typename T>
+void k_y(const T* K, int64_t n, int64_t m, const T* y, T* out) {  // out [n] = K y
+  if (kHostAvx2) return k_y_avx2(K, n, m, y, out);
+  k_y_loop(K, n, m, y, out);
+}
+
+template <typename T>
+torch::Tensor host_tensor(const std::vector<T>& v, int64_t rows, int64_t cols, const torch::Tensor& like) {
+  return torch::from_blob(const_cast<T*>(v.data()), {rows, cols}, like.options()).clone();
+}
+
+template <typename T>
+Steps host_steps(const torch::Tensor& K, const StepSpec& p) {
+  const int64_t n = K.size(0), m = K.size(1);
+  const auto Kc = K.contiguous(), a = p.a.contiguous(), b = p.b.contiguous();
+  const T *pk = Kc.data_ptr<T>(), *pa = a.data_ptr<T>(), *pb = b.data_ptr<T>();
+  const auto x0 = p.x0.contiguous();
+  std::vector<T> X(x0.data_ptr<T>(), x0.data_ptr<T>() + n), Y, R, S, check(m);
+  const T eps = static_cast<T>(p.eps);
+  Steps out;
+  while (out.steps < p.max_steps) {
+    S.resize(S.size() + m), Y.resize(Y.size() + m), R.resize(R.size() + n), X.resize(X.size() + n);
+    T *s = S.data() + S.size() - m, *y = Y.data() + Y.size() - m, *r = R.data() + R.size() - n;
+    T *x_prev = X.data() + X.size() - 2 * n, *x = x_prev + n;
+    kt_x(pk, n, m, x_prev, s);
+    for (int64_t j = 0; j < m; ++j) y[j] = pb[j] / (s[j] += eps);
+    k_y(pk, n, m, y, r);
+    for (int64_t i = 0; i < n; ++i) x[i] = pa[i] / (r[i] += eps);
+    if (++out.steps % 50 == 1 && p.stop >= 0) {
+      kt_x(pk, n, m, x, check.data());
+      double e = 0.0;
+      for (int64_t j = 0; j < m; ++j) e += std::abs(static_cast<double>(y[j] * check[j] - pb[j]));
+      out.err = e;
+      if (!(out.err > p.stop)) break;
+    }
+  }
+  const int64_t t = out.steps;
+  out.h = Unrolled{host_tensor(X, t + 1, n, K), host_tensor(Y, t, m, K), host_tensor(R, t, n, K), host_tensor(S, t, m, K)};
+  return out;
+}
+
+Steps run_steps(const torch::Tensor& K, const StepSpec& p, bool host_loops) {
+  if (host_loops && K.device().is_cpu() && K.scalar_type() == torch::kFloat) return host_steps<float>(K, p);
+  if (host_loops && K.device().is_cpu() && K.scalar_type() == torch::kDouble) return host_steps<double>(K, p);
+  return tensor_steps(K, p);
+}
+
 // The exact reverse of those T steps (what autograd computes through every iteration), in log
 // gradients: glx, gly are the gradients of log x_T, log y_T on entry; on return glx is that of
 // log x_0. Adds Σ_t (gradient of log x_t) to *gla and Σ_t (gradient of log y_t) to *glb where given
 // (the gradients of log a, log b). Returns the kernel's gradient Σ_t (dr_t y_tᵀ + x_{t-1} ds_tᵀ),
 // built from two matrix products over the stored vectors instead of two outer products per step.
-torch::Tensor unrolled_backward(const torch::Tensor& K, const Unrolled& h, torch::Tensor& glx, torch::Tensor gly,
-                                torch::Tensor* gla = nullptr, torch::Tensor* glb = nullptr) {
+torch::Tensor tensor_backward(const torch::Tensor& K, const Unrolled& h, torch::Tensor& glx, torch::Tensor gly,
+                              torch::Tensor* gla, torch::Tensor* glb) {
   const int64_t T = h.Y.size(0);
   auto DR = torch::empty_like(h.R), DS = torch::empty_like(h.S);
   for (int64_t t = T; t >= 1; --t) {
@@ -49,6 +174,51 @@ torch::Tensor unrolled_backward(const torch::Tensor& K, const Unrolled& h, torch
   return torch::mm(DR.t(), h.Y).addmm_(h.X.narrow(0, 0, T).t(), DS);  // [n, m]
 }
 
+// The same on the host, without a tensor op per step.
+template <typename T>
+torch::Tensor host_backward(const torch::Tensor& K, const Unrolled& h, torch::Tensor& glx, const torch::Tensor& gly,
+                            torch::Tensor* gla, torch::Tensor* glb) {
+  const int64_t n = K.size(0), m = K.size(1), steps = h.Y.size(0);
+  const auto Kc = K.contiguous();
+  const auto X = h.X.contiguous(), Y = h.Y.contiguous(), R = h.R.contiguous(), S = h.S.contiguous();
+  const T *pk = Kc.data_ptr<T>(), *px = X.data_ptr<T>(), *py = Y.data_ptr<T>(),
+          *pr = R.data_ptr<T>(), *ps = S.data_ptr<T>();
+  auto host = [](const torch::Tensor& t, int64_t len) {
+    if (!t.defined()) return std::vector<T>(len, T(0));
+    const auto c = t.contiguous();
+    return std::vector<T>(c.data_ptr<T>(), c.data_ptr<T>() + len);
+  };
+  std::vector<T> gx = host(glx, n), gy = host(gly, m), ga(n, T(0)), gb(m, T(0)), from_r(m), DR(steps * n), DS(steps * m);
+  for (int64_t t = steps; t >= 1; --t) {
+    T *dr = DR.data() + (t - 1) * n, *ds = DS.data() + (t - 1) * m;
+    const T *x_prev = px + (t - 1) * n, *y = py + (t - 1) * m, *r = pr + (t - 1) * n, *s = ps + (t - 1) * m;
+    for (int64_t i = 0; i < n; ++i) {
+      ga[i] += gx[i];
+      dr[i] = -gx[i] / r[i];  // log x_t = log a - log r_t
+    }
+    kt_x(pk, n, m, dr, from_r.data());
+    for (int64_t j = 0; j < m; ++j) {
+      gy[j] += from_r[j] * y[j];
+      gb[j] += gy[j];
+      ds[j] = -gy[j] / s[j];  // log y_t = log b - log s_t
+      gy[j] = T(0);           // y_{t-1} feeds only step t-1
+    }
+    k_y(pk, n, m, ds, gx.data());  // s_t = Kᵀ x_{t-1}
+    for (int64_t i = 0; i < n; ++i) gx[i] *= x_prev[i];
+  }
+  glx = host_tensor(gx, 1, n, K).reshape({n});
+  if (gla) gla->add_(host_tensor(ga, 1, n, K).reshape({n}));
+  if (glb) glb->add_(host_tensor(gb, 1, m, K).reshape({m}));
+  return torch::mm(host_tensor(DR, steps, n, K).t(), Y).addmm_(X.narrow(0, 0, steps).t(), host_tensor(DS, steps, m, K));
+}
+
+torch::Tensor unrolled_backward(const torch::Tensor& K, const Unrolled& h, torch::Tensor& glx, const torch::Tensor& gly,
+                                bool host_loops, torch::Tensor* gla = nullptr, torch::Tensor* glb = nullptr) {
+  if (host_loops && K.device().is_cpu() && K.scalar_type() == torch::kFloat) return host_backward<float>(K, h, glx, gly, gla, glb);
+  if (host_loops && K.device().is_cpu() && K.scalar_type() == torch::kDouble) return host_backward<double>(K, h, glx, gly, gla, glb);
+  return tensor_backward(K, h, glx, gly, gla, glb);
+}
+
 // ECRTM's linear-domain loop as one autograd node: the forward runs without a graph, the backward
 // is the exact reverse of the unrolled loop (what autograd computes through every iteration).
 struct LinearSinkhorn : torch::autograd::Function<LinearSinkhorn> {
@@ -57,29 +227,22 @@ struct LinearSinkhorn : torch::autograd::Function<LinearSinkhorn> {
     auto a = torch::full({n}, 1.0 / static_cast<double>(n), M.options());  // [n]
     auto b = torch::full({m}, 1.0 / static_cast<double>(m), M.options());  // [m]
     auto K = torch::exp(-M * opts.alpha);                                    // [n, m]
-    std::vector<torch::Tensor> xs{torch::full({n}, 1.0 / static_cast<double>(n), M.options())}, ys, rs, ss;
-    double err = 1.0;
-    int64_t it = 0;
-    while (err > opts.stop && it < opts.max_iter) {
-      ss.push_back(torch::mv(K.t(), xs.back()).add_(kLinearEps));  // [m]
-      ys.push_back(b / ss.back());                                 // [m]
-      rs.push_back(torch::mv(K, ys.back()).add_(kLinearEps));      // [n]
-      xs.push_back(a / rs.back());                                 // [n]
-      ++it;
-      if (it % 50 == 1) err = torch::sum(torch::abs(ys.back() * torch::mv(K.t(), xs.back()) - b)).item<double>();
-    }
-    auto plan = xs.back().unsqueeze(1) * (K * ys.back().unsqueeze(0));  // [n, m]
-    out->iterations = it;
-    out->err = err;
+    const auto x0 = torch::full({n}, 1.0 / static_cast<double>(n), M.options());
+    auto run = run_steps(K, StepSpec{a, b, x0, kLinearEps, opts.max_iter, opts.stop}, opts.host_loops);
+    const auto& h = run.h;
+    auto plan = h.X[-1].unsqueeze(1) * (K * h.Y[-1].unsqueeze(0));  // [n, m]
+    out->iterations = run.steps;
+    out->err = run.err;
     ctx->saved_data["alpha"] = opts.alpha;
+    ctx->saved_data["host_loops"] = opts.host_loops;
     // detached: the plan is this node's output (saving it as is would make a reference cycle)
     ctx->saved_data["M"] = M.detach();
     ctx->saved_data["K"] = K;
     ctx->saved_data["P"] = plan.detach();
-    ctx->saved_data["X"] = torch::stack(xs);
-    ctx->saved_data["Y"] = torch::stack(ys);
-    ctx->saved_data["R"] = torch::stack(rs);
-    ctx->saved_data["S"] = torch::stack(ss);
+    ctx->saved_data["X"] = h.X;
+    ctx->saved_data["Y"] = h.Y;
+    ctx->saved_data["R"] = h.R;
+    ctx->saved_data["S"] = h.S;
     return {plan, torch::sum(plan * M)};
   }
 
@@ -96,7 +259,7 @@ struct LinearSinkhorn : torch::autograd::Function<LinearSinkhorn> {
     auto dPK = dP * K;
     auto glx = torch::mv(dPK, h.Y[T - 1]) * h.X[T];  // [n] gradient of log x_T
     auto gly = torch::mv(dPK.t(), h.X[T]) * h.Y[T - 1];  // [m] gradient of log y_T
-    auto dK = unrolled_backward(K, h, glx, gly) + dP * torch::outer(h.X[T], h.Y[T - 1]);
+    auto dK = unrolled_backward(K, h, glx, gly, ctx->saved_data["host_loops"].toBool()) + dP * torch::outer(h.X[T], h.Y[T - 1]);
     dM.add_(dK * K, -ctx->saved_data["alpha"].toDouble());  // K = exp(-αM)
     return {dM, torch::Tensor(), torch::Tensor()};
   }
@@ -119,16 +282,9 @@ struct LogSinkhorn : torch::autograd::Function<LogSinkhorn> {
     torch::Tensor lv_end(const torch::Tensor& log_b) const { return K.defined() ? log_b - h.S[-1].log() : LV[-1]; }
   };
 
-  static bool linear_steps(Segment& g, const torch::Tensor& ea, const torch::Tensor& eb, int64_t steps) {
+  static bool linear_steps(Segment& g, const torch::Tensor& ea, const torch::Tensor& eb, int64_t steps, bool host_loops) {
     auto K = g.logK.exp();
-    std::vector<torch::Tensor> xs{torch::ones_like(ea)}, ys, rs, ss;
-    for (int64_t t = 0; t < steps; ++t) {
-      ss.push_back(torch::mv(K.t(), xs.back()));  // [m]
-      ys.push_back(eb / ss.back());               // [m]
-      rs.push_back(torch::mv(K, ys.back()));      // [n]
-      xs.push_back(ea / rs.back());               // [n]
-    }
-    Unrolled h{torch::stack(xs), torch::stack(ys), torch::stack(rs), torch::stack(ss)};
+    auto h = run_steps(K, StepSpec{ea, eb, torch::ones_like(ea), 0.0, steps}, host_loops).h;
     for (const auto& v : {h.X, h.Y}) {
       if (!(v.min().item<double>() >= 1e-6 && v.max().item<double>() <= 1e6)) return false;
     }
@@ -180,7 +336,7 @@ struct LogSinkhorn : torch::autograd::Function<LogSinkhorn> {
       const int64_t steps = std::min<int64_t>(it == 0 ? 1 : 50, opts.max_iter - it);
       Segment g;
       g.logK = logK;
-      if (it == 0 || !linear_steps(g, ea, eb, steps)) {
+      if (it == 0 || !linear_steps(g, ea, eb, steps, opts.host_loops)) {
         log_steps(g, log_a, log_b, steps);
         out->log_domain_iterations += steps;
       }
@@ -198,6 +354,7 @@ struct LogSinkhorn : torch::autograd::Function<LogSinkhorn> {
     out->iterations = it;
     out->err = err;
     ctx->saved_data["alpha"] = opts.alpha;
+    ctx->saved_data["host_loops"] = opts.host_loops;
     // detached: the plan is this node's output (saving it as is would make a reference cycle)
     for (const auto& [key, t] : {std::pair<const char*, torch::Tensor>{"M", M}, {"P", plan}, {"log_a", log_a}, {"log_b", log_b}}) {
       ctx->saved_data[key] = t.detach();
@@ -237,12 +394,13 @@ struct LogSinkhorn : torch::autograd::Function<LogSinkhorn> {
     const auto logK = list("logK"), K = list("K"), X = list("X"), Y = list("Y"), R = list("R"), S = list("S"),
                LU = list("LU"), LV = list("LV");
     const auto linear = ctx->saved_data["linear"].toIntVector();
+    const bool host_loops = ctx->saved_data["host_loops"].toBool();
     size_t lin = K.size(), lg = LU.size();  // segments of each kind not yet walked back
     for (size_t i = linear.size(); i-- > 0;) {
       torch::Tensor glu = glogK.sum(1), glv = glogK.sum(0);
       if (linear[i]) {
         --lin;
-        glogK = glogK + unrolled_backward(K[lin], Unrolled{X[lin], Y[lin], R[lin], S[lin]}, glu, glv, &gla, &glb) * K[lin];
+        glogK = glogK + unrolled_backward(K[lin], Unrolled{X[lin], Y[lin], R[lin], S[lin]}, glu, glv, host_loops, &gla, &glb) * K[lin];
       } else {
         --lg;
         Segment g;

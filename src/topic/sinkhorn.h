@@ -23,6 +23,7 @@ struct SinkhornOptions {
   double alpha = 20.0;     // kernel exp(-alpha M)
   double stop = 0.005;     // stop threshold on the marginal error
   int64_t max_iter = 1000;
+  bool host_loops = true;  // on the CPU, run the iterations as plain loops (false: tensor ops, as on a GPU)
 };
 
 struct SinkhornResult {

@@ -160,12 +160,14 @@ torch::Tensor both_outputs(const SinkhornResult& r, const torch::Tensor& W) { re
 
 }  // namespace
 
-TEST_CASE("sinkhorn solvers' written-out backward = autograd through every iteration (float64)", "[unit][models]") {
+TEST_CASE("sinkhorn solvers' written-out backward = autograd through every iteration (float64; host loops and tensor ops)",
+          "[unit][models]") {
   torch::manual_seed(7);
   SECTION("linear (ECRTM): plan, cost, iterations and dL/dM for 1, 7, 51+ and 101+ iterations") {
     auto M0 = torch::rand({6, 9}, torch::kFloat64) * 0.4, W = torch::randn({6, 9}, torch::kFloat64);
     for (auto opts : {SinkhornOptions{20.0, 0.005, 1}, SinkhornOptions{20.0, 0.0, 7}, SinkhornOptions{20.0, 0.005, 1000},
-                      SinkhornOptions{50.0, 1e-9, 1000}}) {
+                      SinkhornOptions{50.0, 1e-9, 1000}, SinkhornOptions{50.0, 1e-9, 1000, /*host_loops=*/false}}) {
+      CAPTURE(opts.host_loops);
       auto M1 = M0.clone().set_requires_grad(true), M2 = M0.clone().set_requires_grad(true);
       auto got = sinkhorn_linear(M1, opts);
       auto want = linear_unrolled(M2, opts);
@@ -182,7 +184,9 @@ TEST_CASE("sinkhorn solvers' written-out backward = autograd through every itera
     auto M0 = torch::rand({7, 5}, torch::kFloat64) * 2.0, W = torch::randn({7, 5}, torch::kFloat64);
     auto wa0 = torch::randn({7}, torch::kFloat64) * 0.3, wb0 = torch::randn({5}, torch::kFloat64) * 0.5;
     for (auto opts : {SinkhornOptions{3.0, 0.005, 1}, SinkhornOptions{3.0, 0.0, 30}, SinkhornOptions{3.0, 0.0, 51},
-                      SinkhornOptions{3.0, 0.0, 130}, SinkhornOptions{8.0, 1e-10, 1000}, SinkhornOptions{60.0, 1e-12, 1000}}) {
+                      SinkhornOptions{3.0, 0.0, 130}, SinkhornOptions{8.0, 1e-10, 1000}, SinkhornOptions{60.0, 1e-12, 1000},
+                      SinkhornOptions{3.0, 0.0, 130, false}, SinkhornOptions{60.0, 1e-12, 1000, false}}) {
+      CAPTURE(opts.host_loops);
       std::vector<torch::Tensor> grads[2];
       SinkhornResult rs[2];
       for (int k = 0; k < 2; ++k) {
@@ -231,13 +235,12 @@ TEST_CASE("sinkhorn solvers in float32: gradient as close to the float64 truth a
   auto rel = [](const torch::Tensor& g, const torch::Tensor& truth) {
     return ((g.to(torch::kFloat64) - truth).norm() / truth.norm()).item<double>();
   };
-  auto grad_of = [&](const torch::Tensor& M0, bool fast, bool linear) {
+  auto grad_of = [&](const torch::Tensor& M0, bool fast, bool linear, bool host_loops = true) {
     auto M = M0.clone().set_requires_grad(true);
     const auto dt = M0.scalar_type();
-    SinkhornResult r = linear ? (fast ? sinkhorn_linear(M, SinkhornOptions{20.0, 0.005, 1000})
-                                      : linear_unrolled(M, SinkhornOptions{20.0, 0.005, 1000}))
-                              : (fast ? sinkhorn_log(M, a64.to(dt), b64.to(dt), SinkhornOptions{20.0, 0.005, 1000})
-                                      : sinkhorn_log_unrolled(M, a64.to(dt), b64.to(dt), SinkhornOptions{20.0, 0.005, 1000}));
+    const SinkhornOptions o{20.0, 0.005, 1000, host_loops};
+    SinkhornResult r = linear ? (fast ? sinkhorn_linear(M, o) : linear_unrolled(M, o))
+                              : (fast ? sinkhorn_log(M, a64.to(dt), b64.to(dt), o) : sinkhorn_log_unrolled(M, a64.to(dt), b64.to(dt), o));
     both_outputs(r, W.to(dt)).backward();
     return M.grad();
   };
@@ -245,9 +248,11 @@ TEST_CASE("sinkhorn solvers in float32: gradient as close to the float64 truth a
     CAPTURE(linear);
     auto truth = grad_of(M64, false, linear);
     const double fast = rel(grad_of(M64.to(torch::kFloat32), true, linear), truth);
+    const double fast_ops = rel(grad_of(M64.to(torch::kFloat32), true, linear, false), truth);
     const double autograd = rel(grad_of(M64.to(torch::kFloat32), false, linear), truth);
-    CAPTURE(fast, autograd);
+    CAPTURE(fast, fast_ops, autograd);
     CHECK(fast <= 2.0 * autograd + 1e-6);
+    CHECK(fast_ops <= 2.0 * autograd + 1e-6);
     CHECK(fast < 1e-4);
   }
 }
