@@ -219,6 +219,16 @@ torch::Tensor unrolled_backward(const torch::Tensor& K, const Unrolled& h, torch
   return tensor_backward(K, h, glx, gly, gla, glb);
 }
 
+// Both solvers return (P, cost = Σ P ⊙ M): from their gradients (either may be undefined) the
+// gradient reaching P, and M's direct part (cost's P ⊙ dcost).
+std::pair<torch::Tensor, torch::Tensor> plan_cost_backward(const variable_list& grads, const torch::Tensor& M,
+                                                           const torch::Tensor& P) {
+  const auto &gP = grads[0], &gc = grads[1];
+  auto dP = gc.defined() ? gc * M : torch::zeros_like(M);  // [n, m]
+  if (gP.defined()) dP = dP + gP;
+  return {dP, gc.defined() ? gc * P : torch::zeros_like(M)};
+}
+
 // ECRTM's linear-domain loop as one autograd node: the forward runs without a graph, the backward
 // is the exact reverse of the unrolled loop (what autograd computes through every iteration).
 struct LinearSinkhorn : torch::autograd::Function<LinearSinkhorn> {
@@ -251,10 +261,7 @@ struct LinearSinkhorn : torch::autograd::Function<LinearSinkhorn> {
     const auto M = saved("M"), K = saved("K"), P = saved("P");
     const Unrolled h{saved("X"), saved("Y"), saved("R"), saved("S")};
     const int64_t T = h.Y.size(0);
-    const auto &gP = grads[0], &gc = grads[1];
-    auto dP = gc.defined() ? gc * M : torch::zeros_like(M);  // [n, m]
-    if (gP.defined()) dP = dP + gP;
-    auto dM = gc.defined() ? gc * P : torch::zeros_like(M);  // [n, m]
+    auto [dP, dM] = plan_cost_backward(grads, M, P);
     // P = diag(x_T) K diag(y_T)
     auto dPK = dP * K;
     auto glx = torch::mv(dPK, h.Y[T - 1]) * h.X[T];  // [n] gradient of log x_T
@@ -282,8 +289,9 @@ struct LogSinkhorn : torch::autograd::Function<LogSinkhorn> {
     torch::Tensor lv_end(const torch::Tensor& log_b) const { return K.defined() ? log_b - h.S[-1].log() : LV[-1]; }
   };
 
-  static bool linear_steps(Segment& g, const torch::Tensor& ea, const torch::Tensor& eb, int64_t steps, bool host_loops) {
-    auto K = g.logK.exp();
+  // K = exp(g.logK), the plan the absorption measured
+  static bool linear_steps(Segment& g, const torch::Tensor& K, const torch::Tensor& ea, const torch::Tensor& eb,
+                           int64_t steps, bool host_loops) {
     auto h = run_steps(K, StepSpec{ea, eb, torch::ones_like(ea), 0.0, steps}, host_loops).h;
     for (const auto& v : {h.X, h.Y}) {
       if (!(v.min().item<double>() >= 1e-6 && v.max().item<double>() <= 1e6)) return false;
@@ -328,6 +336,7 @@ struct LogSinkhorn : torch::autograd::Function<LogSinkhorn> {
                                const torch::Tensor& log_b, SinkhornOptions opts, SinkhornResult* out) {
     const auto ea = log_a.exp(), eb = log_b.exp();  // a + 1e-30, b + 1e-30
     auto logK = -opts.alpha * M;                    // [n, m]
+    torch::Tensor P;                                // exp(logK) after each absorption
     std::vector<Segment> segs;
     double err = 1.0;
     int64_t it = 0;
@@ -336,7 +345,7 @@ struct LogSinkhorn : torch::autograd::Function<LogSinkhorn> {
       const int64_t steps = std::min<int64_t>(it == 0 ? 1 : 50, opts.max_iter - it);
       Segment g;
       g.logK = logK;
-      if (it == 0 || !linear_steps(g, ea, eb, steps, opts.host_loops)) {
+      if (it == 0 || !linear_steps(g, P, ea, eb, steps, opts.host_loops)) {
         log_steps(g, log_a, log_b, steps);
         out->log_domain_iterations += steps;
       }
@@ -344,12 +353,12 @@ struct LogSinkhorn : torch::autograd::Function<LogSinkhorn> {
       segs.push_back(g);
       if (it % 50 == 1) {  // absorb the scalings and measure the marginals
         logK = logK + g.lu_end(log_a).unsqueeze(1) + g.lv_end(log_b).unsqueeze(0);
-        auto P = logK.exp();
+        P = logK.exp();
         err = std::max(torch::sum(torch::abs(P.sum(1) - ea)).item<double>(), torch::sum(torch::abs(P.sum(0) - eb)).item<double>());
       }
     }
     const auto& last = segs.back();
-    auto plan = it % 50 == 1 ? logK.exp()
+    auto plan = it % 50 == 1 ? P
                              : (logK + last.lu_end(log_a).unsqueeze(1) + last.lv_end(log_b).unsqueeze(0)).exp();
     out->iterations = it;
     out->err = err;
@@ -382,10 +391,7 @@ struct LogSinkhorn : torch::autograd::Function<LogSinkhorn> {
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     auto saved = [&](const char* key) { return ctx->saved_data[key].toTensor(); };
     const auto M = saved("M"), P = saved("P"), log_a = saved("log_a"), log_b = saved("log_b");
-    const auto &gP = grads[0], &gc = grads[1];
-    auto dP = gc.defined() ? gc * M : torch::zeros_like(M);  // [n, m]
-    if (gP.defined()) dP = dP + gP;
-    auto dM = gc.defined() ? gc * P : torch::zeros_like(M);
+    auto [dP, dM] = plan_cost_backward(grads, M, P);
     auto gla = torch::zeros_like(log_a), glb = torch::zeros_like(log_b);
     // P = exp(logK + log u + log v) and an absorption logK' = logK + log u + log v have the same
     // reverse: the row and column sums of the gradient go to the scalings, the rest to logK.
@@ -436,38 +442,6 @@ SinkhornResult sinkhorn_log(const torch::Tensor& M, const torch::Tensor& a, cons
   auto out = LogSinkhorn::apply(M, torch::log(a.reshape({n}) + 1e-30), torch::log(b.reshape({m}) + 1e-30), opts, &r);
   r.plan = out[0];
   r.cost = out[1];
-  return r;
-}
-
-SinkhornResult sinkhorn_log_unrolled(const torch::Tensor& M, const torch::Tensor& a, const torch::Tensor& b,
-                                     const SinkhornOptions& opts) {
-  NTM_CHECK(M.dim() == 2 && a.numel() == M.size(0) && b.numel() == M.size(1), "sinkhorn: marginals do not fit M");
-  const int64_t n = M.size(0), m = M.size(1);
-  auto log_a = torch::log(a.reshape({n, 1}) + 1e-30);  // [n, 1]
-  auto log_b = torch::log(b.reshape({1, m}) + 1e-30);  // [1, m]
-  auto logK = -opts.alpha * M;                         // [n, m]
-  auto log_u = torch::zeros({n, 1}, M.options());      // [n, 1]
-  auto log_v = torch::zeros({1, m}, M.options());      // [1, m]
-  SinkhornResult r;
-  r.err = 1.0;
-  while (r.err > opts.stop && r.iterations < opts.max_iter) {
-    log_v = log_b - torch::logsumexp(logK + log_u, 0, /*keepdim=*/true);  // [1, m]
-    log_u = log_a - torch::logsumexp(logK + log_v, 1, /*keepdim=*/true);  // [n, 1]
-    ++r.iterations;
-    if (r.iterations % 50 == 1) {
-      // Absorb the scalings into the kernel (keeps them bounded) and measure the marginals.
-      logK = logK + log_u + log_v;
-      log_u = torch::zeros_like(log_u);
-      log_v = torch::zeros_like(log_v);
-      torch::NoGradGuard no_grad;
-      auto P = torch::exp(logK);  // [n, m]
-      const double row_err = torch::sum(torch::abs(P.sum(1) - a.reshape({n}))).item<double>();
-      const double col_err = torch::sum(torch::abs(P.sum(0) - b.reshape({m}))).item<double>();
-      r.err = std::max(row_err, col_err);
-    }
-  }
-  r.plan = torch::exp(log_u + logK + log_v);  // [n, m]
-  r.cost = torch::sum(r.plan * M);
   return r;
 }
 

@@ -45,8 +45,5 @@ SinkhornResult sinkhorn_linear(const torch::Tensor& M, const SinkhornOptions& op
 // stay within [1e-6, 1e6], else in the log domain: the same numbers up to rounding.
 SinkhornResult sinkhorn_log(const torch::Tensor& M, const torch::Tensor& a, const torch::Tensor& b,
                             const SinkhornOptions& opts);
-// The reference's loop op by op under autograd (every iteration a log-sum-exp over the matrix).
-SinkhornResult sinkhorn_log_unrolled(const torch::Tensor& M, const torch::Tensor& a, const torch::Tensor& b,
-                                     const SinkhornOptions& opts);
 
 }  // namespace ntm::topic

@@ -155,6 +155,40 @@ SinkhornResult linear_unrolled(const torch::Tensor& M, const SinkhornOptions& op
   return r;
 }
 
+// The reference's log-domain loop op by op under autograd (FASTopic's sinkhorn), the oracle of
+// sinkhorn_log.
+SinkhornResult sinkhorn_log_unrolled(const torch::Tensor& M, const torch::Tensor& a, const torch::Tensor& b,
+                                     const SinkhornOptions& opts) {
+  const int64_t n = M.size(0), m = M.size(1);
+  auto log_a = torch::log(a.reshape({n, 1}) + 1e-30);  // [n, 1]
+  auto log_b = torch::log(b.reshape({1, m}) + 1e-30);  // [1, m]
+  auto logK = -opts.alpha * M;                         // [n, m]
+  auto log_u = torch::zeros({n, 1}, M.options());      // [n, 1]
+  auto log_v = torch::zeros({1, m}, M.options());      // [1, m]
+  SinkhornResult r;
+  r.err = 1.0;
+  while (r.err > opts.stop && r.iterations < opts.max_iter) {
+    log_v = log_b - torch::logsumexp(logK + log_u, 0, /*keepdim=*/true);  // [1, m]
+    log_u = log_a - torch::logsumexp(logK + log_v, 1, /*keepdim=*/true);  // [n, 1]
+    ++r.iterations;
+    if (r.iterations % 50 == 1) {
+      // Absorb the scalings into the kernel (keeps them bounded) and measure the marginals.
+      logK = logK + log_u + log_v;
+      log_u = torch::zeros_like(log_u);
+      log_v = torch::zeros_like(log_v);
+      torch::NoGradGuard no_grad;
+      auto P = torch::exp(logK);  // [n, m]
+      const double row_err = torch::sum(torch::abs(P.sum(1) - a.reshape({n}))).item<double>();
+      const double col_err = torch::sum(torch::abs(P.sum(0) - b.reshape({m}))).item<double>();
+      r.err = std::max(row_err, col_err);
+    }
+  }
+  r.plan = torch::exp(log_u + logK + log_v);  // [n, m]
+  r.cost = torch::sum(r.plan * M);
+  return r;
+}
+
+
 // A loss that reads both outputs, so the plan's gradient path is checked too.
 torch::Tensor both_outputs(const SinkhornResult& r, const torch::Tensor& W) { return r.cost + (r.plan * W).sum(); }
 
