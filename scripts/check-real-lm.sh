@@ -11,13 +11,16 @@
 #               (PROMPT_CORPUS, default stackoverflow) at K = 20 with DSL-ProdLDA, seeds 0-2
 #   --labels-only   stop after the label stores (e.g. build them first, one process per corpus)
 # Environment (defaults in brackets):
-#   DOCS_20NG [1000] DOCS_SO [1000]   documents in each stratified subset (equal share per label); the
-#               defaults run the whole grid, rating included, in about 40 min on 2 cores (one process per corpus)
+#   DOCS_20NG [10000] DOCS_SO [10000]   documents in each stratified subset (equal share per label):
+#               the README's tables. On 2 cores, build-labels takes about 30 min (20NG 28, StackOverflow 4)
+#               and training 8 process-hours, about 4-5 h run as two processes (one per corpus, or
+#               MODELS split); 1000 + 1000 takes about 40 min. An OUT holding another size is refused.
 #   MAX_TOKENS_20NG [192] MAX_TOKENS_SO [64]   build-labels --max-tokens (whole prompt, in tokens)
 #   KS ["20 50"]  SEEDS [0,1,2]  THREADS [2]  RATING [1] (0: no --llm-rating)
 #   MODELS [all 11]  LM [.assets/models/SmolLM2-135M-Instruct.Q4_1.gguf]  NTM_BIN [build/ntm]
 #   OUT [.assets/real-lm]  PY [/usr/bin/python3]  DATA [$NTM_DATA_DIR or ../shared/data]
-# Every stage is skipped when its output is complete (label stores through --resume, runs through
+# Every stage is skipped when its output is complete (label stores through --resume, which refuses a
+# store built from other inputs, as the subset step refuses another size; runs through
 # train --resume, evals when metrics.json exists), so a rerun only does what is missing. Stage
 # times go to $OUT/<corpus>/times.tsv; tables to $OUT/<corpus>/table-K<k>.md (every metric) and
 # $OUT/<corpus>/summary.md (the headline metrics of every K, and the time per stage kind); with both
@@ -31,7 +34,7 @@ while [[ $# -gt 0 ]]; do
     --corpus) WHICH=$2; shift ;;
     --prompts) PROMPTS=1 ;;
     --labels-only) LABELS_ONLY=1 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "check-real-lm.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -48,7 +51,7 @@ if [[ $QUICK == 1 ]]; then
   DOCS_20NG=${DOCS_20NG:-300} DOCS_SO=${DOCS_SO:-300} KS=${KS:-20} RATING=${RATING_QUICK:-0}
   OUT=${OUT:-.assets/real-lm-quick}
 fi
-DOCS_20NG=${DOCS_20NG:-1000} DOCS_SO=${DOCS_SO:-1000}
+DOCS_20NG=${DOCS_20NG:-10000} DOCS_SO=${DOCS_SO:-10000}
 MAX_TOKENS_20NG=${MAX_TOKENS_20NG:-192} MAX_TOKENS_SO=${MAX_TOKENS_SO:-64}
 KS=${KS:-"20 50"}
 OUT=${OUT:-.assets/real-lm}
@@ -58,7 +61,7 @@ NTM_ABS=$(cd "$(dirname "$NTM")" && pwd)/$(basename "$NTM")
 # The headline columns of summary.md and summary-prompts-K<k>.md.
 SUMMARY_METRICS=c_npmi,c_v,topic_diversity,purity,nmi,precision@10
 [[ $RATING == 1 ]] && SUMMARY_METRICS+=,llm_rating_expected
-if [[ ! -f $LM ]]; then
+if [[ ! -e $LM ]]; then
   scripts/fetch-smollm2.sh >&2 || { echo "check-real-lm.sh: $LM not found and could not be fetched" >&2; exit 2; }
 fi
 
@@ -82,10 +85,10 @@ timed() {
 }
 
 # A stratified subset: the same number of documents from each label (the first ones in file order
-# after a seeded shuffle), written as JSONL so every reader sees byte-identical texts.
+# after a seeded shuffle), written as JSONL so every reader sees byte-identical texts. An existing
+# subset is kept only when it is exactly the one these settings make: a grid never mixes sizes.
 make_subset() {
   local out=$1 n=$2; shift 2
-  [[ -f $out ]] && return 0
   $PY - "$out" "$n" "$@" <<'PY'
 import json, os, random, sys
 from collections import defaultdict
@@ -107,9 +110,18 @@ for lab in labels:
     rng.shuffle(docs)
     rows += [{"text": t, "label": lab} for t in docs[:per]]
 rng.shuffle(rows)
-with open(out + ".tmp", "w", encoding="utf-8") as f:
-    for r in rows:
-        f.write(json.dumps(r, ensure_ascii=False) + "\n")
+data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+if os.path.exists(out):
+    with open(out, "rb") as f:
+        old = f.read()
+    if old != data:
+        print(f"check-real-lm.sh: {out} holds another subset ({old.count(10)} documents) than the "
+              f"{len(rows)} these settings make (DOCS_20NG / DOCS_SO = {n}); its label store, runs and "
+              f"evals belong to it: choose another OUT, or remove {os.path.dirname(out)}", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(0)
+with open(out + ".tmp", "wb") as f:
+    f.write(data)
 os.replace(out + ".tmp", out)
 print(f"{out}: {len(rows)} documents, {len(labels)} labels x {per}", file=sys.stderr)
 PY
@@ -118,12 +130,18 @@ PY
 # build-labels once per corpus (and prompt); --resume continues or skips a finished store.
 labels_stage() {
   local dir=$1 corpus=$2 store=$3 max_tokens=$4 prompt=${5:-default}
-  if "$NTM" check-labels "$store" >/dev/null 2>&1; then return 0; fi
+  local args=(--log-level warn --threads "$THREADS" build-labels --corpus "$corpus" --model "$LM" --out "$store"
+    --vocab-size 2000 --max-tokens "$max_tokens" --prompt "$prompt")
+  # A finished store is reused only if it was built from these inputs: build-labels --resume checks
+  # the corpus, LM, prompt, --max-tokens and vocabulary against its meta.json and exits 2 on a
+  # difference (a few seconds, untimed).
+  if "$NTM" check-labels "$store" >/dev/null 2>&1; then
+    "$NTM" "${args[@]}" --resume
+    return 0
+  fi
   local resume=()
   [[ -d $store ]] && resume=(--resume)
-  timed "$dir" "build-labels $(basename "$store")" \
-    "$NTM" --log-level warn --threads "$THREADS" build-labels --corpus "$corpus" --model "$LM" --out "$store" \
-    --vocab-size 2000 --max-tokens "$max_tokens" --prompt "$prompt" "${resume[@]}"
+  timed "$dir" "build-labels $(basename "$store")" "$NTM" "${args[@]}" "${resume[@]}"
 }
 
 train_eval() {

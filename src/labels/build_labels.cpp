@@ -384,18 +384,18 @@ BuildLabelsReport build_labels(const BuildLabelsOptions& o, const std::string& d
   meta.extra["gguf_weights"] = model->keeps_quantized_weights() ? "quantized" : "float";
   meta.extra["prefix_cache"] = {{"used", prefix != nullptr}, {"tokens", lm::CausalLM::prefix_length(prefix)}};
   labels::LabelStoreWriter writer(o.out, meta, o.resume);
-  write_store_side_files(writer, inputs);
-
   const int64_t committed = writer.committed_docs();
-  if (committed % o.chunk_size != 0 && shard.begin + committed != shard.end)
-    input_error(o.out, ": holds ", committed, " documents, not a multiple of --chunk-size ", o.chunk_size,
-                "; resume with the --chunk-size of the original run");
   BuildLabelsReport report;
   if (writer.complete()) {
+    // Built from these same inputs (the writer checked): --resume on it is a check, the store is untouched.
     spdlog::info("build-labels: {} is already complete ({} documents)", o.out, committed);
     report.num_docs = 0;
     return report;
   }
+  if (committed % o.chunk_size != 0 && shard.begin + committed != shard.end)
+    input_error(o.out, ": holds ", committed, " documents, not a multiple of --chunk-size ", o.chunk_size,
+                "; resume with the --chunk-size of the original run");
+  write_store_side_files(writer, inputs);
   const int64_t start = shard.begin + committed;
   spdlog::info("build-labels: {} documents (rows {}..{} of {}), vocab {} words, LM {} ({}, {}), device {}",
                shard.end - start, start, shard.end - 1, scan.num_docs, vocab.size(), o.model,

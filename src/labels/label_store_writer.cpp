@@ -54,7 +54,7 @@ void require_same(const json& stored, const json& now, const char* key, const st
   if (d.empty()) return;
   const std::string path = d == "(value)" ? std::string(key) : std::string(key) + "." + d;
   input_error(dir, ": cannot resume: ", describe_difference(json{{key, stored}}, json{{key, now}}, path, "the store"),
-              "; use the same inputs as the interrupted run, or a new --out directory");
+              "; use the inputs the store was built from, or a new --out directory");
 }
 
 // lm / corpus / prompt are compared by content (their sha256), not by where they lay, so a moved
@@ -64,7 +64,7 @@ void require_same_identity(const json& stored, const json& now, const char* key,
   if (d.empty()) return;
   input_error(dir, ": cannot resume: the store was built with another ", key, ": ",
               describe_difference(json{{key, stored}}, json{{key, now}}, std::string(key) + "." + d, "the store"),
-              " — use the same ", key, " as the interrupted run, or a new --out directory");
+              " — use the same ", key, " the store was built from, or a new --out directory");
 }
 
 bool is_float(const at::Tensor& t) {
@@ -110,7 +110,7 @@ void LabelStoreWriter::Impl::reopen(const json& j) {
   if (old.vocab_hash != meta.vocab_hash)
     input_error(dir, ": cannot resume: the store was built with vocab ", short_hash(old.vocab_hash),
                 "; this run uses ", short_hash(meta.vocab_hash),
-                " — pass the vocabulary of the interrupted run, or choose a new --out directory");
+                " — pass the vocabulary the store was built from, or choose a new --out directory");
   require_same(old.hidden_size, meta.hidden_size, "hidden_size", dir);
   require_same(old.hidden_dtype, meta.hidden_dtype, "hidden_dtype", dir);
   require_same(old.layers, meta.layers, "layers", dir);
@@ -144,14 +144,22 @@ void LabelStoreWriter::Impl::reopen(const json& j) {
     chunks.push_back(c);
     meta.num_docs += c.num_docs;
   }
-  meta.complete = old.complete && chunks.size() == old_chunks.size();
+  if (old.complete && chunks.size() == old_chunks.size()) {
+    // A complete, intact store built from the same inputs is left exactly as it is, meta.json
+    // included (this run's options, e.g. --resume itself, are not written over the original ones).
+    const int64_t done = meta.num_docs;
+    meta = old;
+    meta.num_docs = done;
+    spdlog::info("{}: the label store is complete: {} documents in {} chunk(s)", dir, done, chunks.size());
+    return;
+  }
+  meta.complete = false;
   // build-labels' count of truncated prompts covers the earlier runs too (a chunk rebuilt after
   // damage is counted again).
   if (old.extra.contains("truncated_docs")) meta.extra["truncated_docs"] = old.extra["truncated_docs"];
   remove_stale_files(dir, chunks.size());
   save_meta();
-  spdlog::info("{}: resuming label store: {} documents in {} chunk(s) already done{}", dir, meta.num_docs, chunks.size(),
-               meta.complete ? " (the store is complete)" : "");
+  spdlog::info("{}: resuming label store: {} documents in {} chunk(s) already done", dir, meta.num_docs, chunks.size());
 }
 
 LabelStoreWriter::LabelStoreWriter(const std::string& dir, StoreMeta meta, bool resume)
